@@ -1,0 +1,126 @@
+"""Diagnostics: one problem, one line (``path:line:col: severity[code]: message``).
+
+A :class:`Report` collects every problem of a run so that a command can report
+all of them before it exits (exit 2 for bad input, 1 for findings, 0 clean).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+#: Codes whose problems mean the input could not be loaded (exit 2), as opposed
+#: to findings about loaded content (exit 1).
+INPUT_CODES = frozenset(
+    {
+        "yaml-syntax",
+        "yaml-tag",
+        "yaml-alias",
+        "yaml-merge-key",
+        "yaml-directive",
+        "yaml-multi-document",
+        "yaml-duplicate-key",
+        "yaml-too-deep",
+        "yaml-indentation",
+        "file-too-large",
+        "encoding",
+        "control-character",
+        "empty-file",
+        "schema",
+        "unknown-key",
+        "wrong-type",
+        "missing-key",
+        "source-syntax",
+        "no-project",
+        "io",
+        "template",
+        "usage",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    code: str
+    message: str
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+
+    def github(self) -> str:
+        kind = "error" if self.severity == "error" else "warning"
+        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{kind} file={self.path},line={self.line},col={self.col},title={self.code}::{msg}"
+
+    @property
+    def is_input_error(self) -> bool:
+        return self.severity == "error" and self.code in INPUT_CODES
+
+
+@dataclass
+class Report:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diag: Diagnostic) -> None:
+        self.diagnostics.append(diag)
+
+    def extend(self, diags: Iterable[Diagnostic]) -> None:
+        self.diagnostics.extend(diags)
+
+    def error(self, path: str, line: int, col: int, code: str, message: str) -> None:
+        self.add(Diagnostic(path, line, col, "error", code, message))
+
+    def warning(self, path: str, line: int, col: int, code: str, message: str) -> None:
+        self.add(Diagnostic(path, line, col, "warning", code, message))
+
+    def apply_levels(self, levels: dict[str, str]) -> None:
+        """Re-level findings by code (``error``/``warning``/``ignore``) from the project config."""
+        out = []
+        for d in self.diagnostics:
+            level = levels.get(d.code)
+            if level is None or d.code in INPUT_CODES:
+                out.append(d)
+            elif level != "ignore":
+                out.append(replace(d, severity=level))
+        self.diagnostics = out
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.diagnostics, key=lambda d: (d.path, d.line, d.col, d.code))
+
+    @property
+    def has_input_errors(self) -> bool:
+        return any(d.is_input_error for d in self.diagnostics)
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity == "warning" for d in self.diagnostics)
+
+    def exit_code(self, strict: bool = False) -> int:
+        if self.has_input_errors:
+            return 2
+        if self.errors or (strict and self.warnings):
+            return 1
+        return 0
+
+    def render(self, fmt: str = "text") -> str:
+        diags = self.sorted()
+        if fmt == "json":
+            return json.dumps(
+                {"diagnostics": [asdict(d) for d in diags], "errors": self.errors, "warnings": self.warnings},
+                ensure_ascii=False,
+                indent=2,
+            )
+        if fmt == "github":
+            return "\n".join(d.github() for d in diags)
+        return "\n".join(d.format() for d in diags)

@@ -1,0 +1,1 @@
+"""Readers of project files. The only modules that read files from disk."""

@@ -1,0 +1,199 @@
+"""A hardened YAML reader that keeps positions.
+
+Reads the event stream of ruamel.yaml's C parser and builds a small tree of
+:class:`YMap`/:class:`YSeq`/:class:`YScalar` nodes, each with its 1-based line and
+column. It refuses everything §9 of the design lists: tags, anchors and aliases,
+merge keys, ``%YAML`` directives, several documents, nesting deeper than 32,
+duplicate keys, files over 2 MiB, non-UTF-8 bytes, tabs or no-break spaces in
+indentation, and control characters. Scalars stay strings; the schema layer
+decides what a plain ``1.10`` means.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from ..diagnostics import Diagnostic
+from ..errors import InputError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+
+_BAD_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+@dataclass(slots=True)
+class YScalar:
+    value: str
+    plain: bool  # True when written without quotes or block style
+    line: int
+    col: int
+
+
+@dataclass(slots=True)
+class YSeq:
+    items: list
+    line: int
+    col: int
+
+
+@dataclass(slots=True)
+class YMap:
+    items: dict  # key (str) → node
+    keys: dict  # key (str) → YScalar of the key (its position)
+    line: int
+    col: int
+    flow: bool = False
+    end_line: int = 0
+    end_col: int = 0
+    order: list = field(default_factory=list)
+
+
+def _diag(path: str, line: int, col: int, code: str, message: str) -> InputError:
+    return InputError([Diagnostic(path, line, col, "error", code, message)])
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes → text, or an :class:`InputError` saying what is wrong with the encoding."""
+    if len(data) > MAX_BYTES:
+        raise _diag(path, 1, 1, "file-too-large", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes (2 MiB)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        if data.startswith(b"\xef\xbb\xbf"):
+            raise _diag(path, 1, 1, "encoding", "the file starts with two byte-order marks; remove them")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = ""
+        if any(0x80 <= b <= 0x9F for b in data[exc.start : exc.start + 1]):
+            hint = " (looks like Windows-1252; save the file as UTF-8)"
+        raise _diag(path, line, col, "encoding", f"not valid UTF-8: byte 0x{data[exc.start]:02x}{hint}") from None
+    for lineno, line_text in enumerate(text.split("\n"), start=1):
+        m = _BAD_CONTROL.search(line_text.rstrip("\r"))
+        if m:
+            ch = m.group()
+            raise _diag(path, lineno, m.start() + 1, "control-character", f"control character U+{ord(ch):04X} is not allowed; write it as an escape in a double-quoted string if it is really meant")
+        stripped = line_text.lstrip(" ")
+        if stripped[:1] in ("\t", "\u00a0") and stripped.strip():
+            what = "a tab" if stripped[0] == "\t" else "a no-break space"
+            raise _diag(path, lineno, len(line_text) - len(stripped) + 1, "yaml-indentation", f"{what} in indentation; indent with spaces only")
+    return text
+
+
+def parse(text: str, path: str):
+    """Text → node tree (``YMap``/``YSeq``/``YScalar``), or ``None`` for an empty document."""
+    from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml import events as ev
+
+    parser = CParser(io.StringIO(text))
+    stack: list = []  # containers being built
+    pending_key: list = []  # for maps: the key scalar waiting for its value
+    root = None
+    documents = 0
+    try:
+        while True:
+            e = parser.get_event()
+            t = type(e)
+            line, col = e.start_mark.line + 1, e.start_mark.column + 1
+            if t is ev.StreamStartEvent:
+                continue
+            if t is ev.StreamEndEvent:
+                break
+            if t is ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _diag(path, line, col, "yaml-multi-document", "only one YAML document per file is allowed")
+                if getattr(e, "version", None) or getattr(e, "tags", None):
+                    raise _diag(path, line, col, "yaml-directive", "%YAML and %TAG directives are not allowed")
+                continue
+            if t is ev.DocumentEndEvent:
+                continue
+            if t is ev.AliasEvent:
+                raise _diag(path, line, col, "yaml-alias", f"aliases (*{e.anchor}) are not allowed; write the value out")
+            if getattr(e, "anchor", None):
+                raise _diag(path, line, col, "yaml-alias", f"anchors (&{e.anchor}) are not allowed")
+            if t in (ev.MappingEndEvent, ev.SequenceEndEvent):
+                node = stack.pop()
+                if isinstance(node, YMap):
+                    node.end_line, node.end_col = line, col
+                    pending_key.pop()
+                value = node
+            else:
+                tag = getattr(e, "tag", None)
+                if tag is not None and tag != "!":
+                    raise _diag(path, line, col, "yaml-tag", f"tags ({tag}) are not allowed")
+                if t is ev.ScalarEvent:
+                    plain = bool(e.implicit[0]) and not e.style
+                    value = YScalar(e.value, plain, line, col)
+                elif t is ev.MappingStartEvent:
+                    if len(stack) >= MAX_DEPTH:
+                        raise _diag(path, line, col, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+                    value = YMap({}, {}, line, col, flow=bool(e.flow_style))
+                    _attach(stack, pending_key, value, path)
+                    stack.append(value)
+                    pending_key.append(None)
+                    continue
+                elif t is ev.SequenceStartEvent:
+                    if len(stack) >= MAX_DEPTH:
+                        raise _diag(path, line, col, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+                    value = YSeq([], line, col)
+                    _attach(stack, pending_key, value, path)
+                    stack.append(value)
+                    continue
+                else:  # pragma: no cover - no other event types exist
+                    raise _diag(path, line, col, "yaml-syntax", f"unexpected YAML event {t.__name__}")
+                if not stack:
+                    root = value
+                    continue
+                _attach(stack, pending_key, value, path)
+                continue
+            # a finished container
+            if not stack:
+                root = value
+    except InputError:
+        raise
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise _diag(path, line, col, "yaml-syntax", problem) from None
+    except YAMLError as exc:
+        raise _diag(path, 1, 1, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
+    except RecursionError:
+        raise _diag(path, 1, 1, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels") from None
+    return root
+
+
+def _attach(stack: list, pending_key: list, value, path: str) -> None:
+    """Put a finished scalar or a new container into its parent."""
+    if not stack:
+        return
+    parent = stack[-1]
+    if isinstance(parent, YSeq):
+        parent.items.append(value)
+        return
+    key = pending_key[-1]
+    if key is None:
+        if not isinstance(value, YScalar):
+            raise _diag(path, value.line, value.col, "yaml-syntax", "mapping keys must be plain strings")
+        if value.plain and value.value == "<<":
+            raise _diag(path, value.line, value.col, "yaml-merge-key", "merge keys (<<) are not allowed")
+        if value.value in parent.items:
+            first = parent.keys[value.value]
+            raise _diag(path, value.line, value.col, "yaml-duplicate-key", f"duplicate key '{value.value}' (first at line {first.line})")
+        pending_key[-1] = value
+        return
+    parent.items[key.value] = value
+    parent.keys[key.value] = key
+    parent.order.append(key.value)
+    pending_key[-1] = None
+
+
+def load_bytes(data: bytes, path: str):
+    """Bytes → node tree; raises :class:`InputError` with one positioned diagnostic."""
+    return parse(decode(data, path), path)
