@@ -215,7 +215,8 @@ def coalesce(ops: Iterable[Op]) -> list[Op]:
     Drops empty ops, merges neighbouring equal ops and neighbouring format ops,
     turns each run of delete/insert ops into at most one delete followed by one
     insert, and reclassifies such a pair as ``format`` when both sides are equal
-    under :func:`normalise`.  Rule ops are kept one per application.
+    under :func:`normalise` (``equal`` when identical).  Rule ops are kept one
+    per application.
     """
     out: list[Op] = []
     dels: list[str] = []
@@ -226,7 +227,7 @@ def coalesce(ops: Iterable[Op]) -> list[Op]:
         dels.clear()
         ins.clear()
         if old and new and normalise(old) == normalise(new):
-            _push(out, Op(FORMAT, old, new))
+            _push(out, Op(EQUAL if old == new else FORMAT, old, new))
             return
         if old:
             _push(out, Op(DELETE, old, ""))

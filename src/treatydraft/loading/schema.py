@@ -46,7 +46,7 @@ class Reader:
         if not isinstance(node, YMap):
             self.error(node, "wrong-type", f"{what} must be a mapping, not {kind_of(node)}")
             return None
-        for key in node.order:
+        for key in node.order if allowed is not None else ():
             if key not in allowed:
                 hint = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
                 extra = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(sorted(allowed))}"

@@ -1,0 +1,164 @@
+"""The use cases as plain functions; the CLI is a thin layer over these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import addresses
+from .diagnostics import Diagnostic, Report
+from .errors import InputError, UsageError
+from .model import Project, Source, SourceNode
+from .text import pin_hash
+
+
+def load_project(start: str | Path = ".") -> Project:
+    """Find the project at or above ``start`` and load it (raises :class:`InputError`)."""
+    from .loading.project import load_project as _load
+
+    return _load(start)
+
+
+def check(project: Project) -> Report:
+    """Every finding about the project, at the levels its ``checks:`` sets."""
+    from .provenance import DEFAULT_LEVELS, check_project
+    from .assemble import reference_diagnostics
+
+    report = Report()
+    report.extend(check_project(project))
+    report.extend(reference_diagnostics(project))
+    levels = dict(DEFAULT_LEVELS)
+    levels.update(project.checks)
+    report.apply_levels(levels)
+    return report
+
+
+def check_path(start: str | Path = ".") -> tuple[Report, Project | None]:
+    """Load and check; input errors become part of the report instead of an exception."""
+    try:
+        project = load_project(start)
+    except InputError as exc:
+        report = Report()
+        report.extend(exc.diagnostics)
+        return report, None
+    return check(project), project
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    id: str
+    short: str
+    title: str
+    addresses: tuple[str, ...]
+    partial: bool
+    included: str | None
+
+
+def list_sources(project: Project) -> list[SourceEntry]:
+    return [
+        SourceEntry(s.id, s.short, s.title, tuple(a.address for a in s.articles + s.recitals), s.partial, s.meta.get("included"))
+        for s in sorted(project.sources.values(), key=lambda s: s.id)
+    ]
+
+
+def lookup(project: Project, ref: str) -> tuple[Source, SourceNode]:
+    """``"dir-2011-93-eu:25(1)"`` → the source and node it names (raises :class:`UsageError`)."""
+    from .loading.sources import nearby
+
+    sid, sep, addr = ref.partition(":")
+    if not sep:
+        raise UsageError(f"'{ref}' is not SOURCE:ADDRESS, e.g. dir-2011-93-eu:25(1)")
+    src = project.sources.get(sid)
+    if src is None:
+        raise UsageError(f"unknown source '{sid}' (sources: {', '.join(sorted(project.sources)) or 'none'})")
+    canon = addresses.canonical(addr)
+    if canon is None:
+        raise UsageError(f"'{addr}' is not an address; write e.g. 25, 25(1), 2(c) or 'recital 24'")
+    node = src.index.get(canon)
+    if node is None:
+        near = ", ".join(nearby(src, canon)[:12])
+        raise UsageError(f"{src.short} has no {addresses.display(canon)}; nearby: {near}")
+    return src, node
+
+
+# --------------------------------------------------------------------------- pin / new
+
+
+def pin(project: Project, clause_ids: list[str] | None = None) -> tuple[list[str], Report]:
+    """Write or refresh ``pin:`` hashes. Returns the files changed and any problems.
+
+    Items whose provenance cannot be resolved are reported and left unpinned.
+    """
+    from .fsio import write_atomic
+    from .loading.writer import set_pins
+    from .provenance import resolve
+
+    report = Report()
+    ids = clause_ids or sorted(project.clauses)
+    for cid in ids:
+        if cid not in project.clauses:
+            raise UsageError(f"unknown clause '{cid}'")
+    changed = []
+    root = Path(project.root)
+    for cid in ids:
+        clause = project.clauses[cid]
+        pins = {}
+        diags: list[Diagnostic] = []
+        for item in clause.walk():
+            res = resolve(project, clause, item, diags)
+            if res is not None:
+                pins[item.key_path] = pin_hash(res.source_text)
+        report.extend(diags)
+        if not any(it.provenance and it.key_path in pins and it.provenance.pin != pins[it.key_path] for it in clause.walk()):
+            continue
+        path = root / clause.path
+        old = path.read_bytes()
+        new = set_pins(old, clause, pins)
+        if new != old:
+            write_atomic(path, new, expect=old)
+            changed.append(clause.path)
+    return changed, report
+
+
+def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None = None) -> str:
+    """Create ``clauses/<id>.yaml`` with the text at ``ref``, verbatim and pinned. Returns its path."""
+    from .fsio import write_atomic
+    from .loading.writer import dump_clause
+
+    if not clause_id or clause_id.startswith("/") or ".." in clause_id.split("/"):
+        raise UsageError(f"'{clause_id}' is not a clause id (letters, digits, '-', '/' for sub-folders)")
+    if clause_id in project.clauses:
+        raise UsageError(f"clause '{clause_id}' exists already ({project.clauses[clause_id].path})")
+    src, node = lookup(project, ref)
+
+    def item(n: SourceNode, whole: bool) -> dict:
+        points = [c for c in n.children if c.kind != "indent"]
+        if whole or not points or len(points) != len(n.children):
+            text = n.full_text()
+            points = []
+        else:
+            text = n.text
+        prov_text = text
+        d = {
+            "text": text,
+            "provenance": {"source": src.id, "at": n.address, "relation": "verbatim", "pin": pin_hash(prov_text)},
+        }
+        if points:
+            d["points"] = [item(c, False) for c in points]
+        return d
+
+    if node.kind == "article" and node.children and all(c.kind == "paragraph" for c in node.children) and not node.text:
+        paragraphs = [item(c, False) for c in node.children]
+    else:
+        paragraphs = [item(node, False)]
+    data = {"id": clause_id, "title": title or node.heading or f"{src.short}, {addresses.display(node.address)}", "paragraphs": paragraphs}
+    rel = f"clauses/{clause_id}.yaml"
+    out = dump_clause(data, rel, clause_id)
+    path = Path(project.root) / rel
+    if path.exists():
+        raise UsageError(f"{rel} exists already")
+    write_atomic(path, out)
+    return rel

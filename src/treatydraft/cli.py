@@ -1,0 +1,196 @@
+"""The command line: parse, call :mod:`treatydraft.api`, print, exit. No logic here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import InputError, TreatyDraftError
+
+app = typer.Typer(
+    name="treatydraft",
+    help="Draft treaty text from existing legal instruments: build, redline and check clauses with provenance.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+sources_app = typer.Typer(help="List source instruments, or print the text at an address.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(sources_app, name="sources")
+
+ProjectDir = Annotated[
+    Path,
+    typer.Option("-C", "--project", help="Project directory (default: search upward from here for treatydraft.yml).", show_default=False),
+]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _fail(exc: TreatyDraftError) -> None:
+    """Print a tool error as diagnostic lines and exit with its code."""
+    if isinstance(exc, InputError):
+        for d in sorted(exc.diagnostics, key=lambda d: (d.path, d.line, d.col)):
+            _err(d.format())
+    else:
+        msg = str(exc)
+        _err(msg if ": error[" in msg else f"treatydraft: error: {msg}")
+    raise typer.Exit(exc.exit_code)
+
+
+def _project(directory: Path):
+    from . import api
+
+    try:
+        return api.load_project(directory)
+    except TreatyDraftError as exc:
+        _fail(exc)
+
+
+@app.command()
+def check(
+    directory: ProjectDir = Path("."),
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text, json or github (workflow annotations).")] = "text",
+) -> None:
+    """Load everything, verify every provenance claim, report all problems.
+
+    Exit 0 when clean, 1 on findings, 2 when a file cannot be loaded.
+
+    Example: treatydraft check --strict --format github
+    """
+    from . import api
+
+    if fmt not in ("text", "json", "github"):
+        _err(f"treatydraft: error: --format must be text, json or github, not '{fmt}'")
+        raise typer.Exit(2)
+    try:
+        report, project = api.check_path(directory)
+    except TreatyDraftError as exc:
+        _fail(exc)
+    out = report.render(fmt)
+    if out:
+        typer.echo(out)
+    if fmt == "text":
+        scope = f" in {len(project.clauses)} clauses, {len(project.sources)} sources" if project else ""
+        _err(f"{report.errors} error(s), {report.warnings} warning(s){scope}")
+    raise typer.Exit(report.exit_code(strict))
+
+
+@app.command()
+def pin(
+    clauses: Annotated[Optional[list[str]], typer.Argument(help="Clause ids (default: all).", show_default=False)] = None,
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Write or refresh the pin: hash of each paragraph's source text.
+
+    Only pin: lines change; every other byte of the file stays as it was.
+
+    Example: treatydraft pin removal-blocking
+    """
+    from . import api
+
+    project = _project(directory)
+    try:
+        changed, report = api.pin(project, clauses or None)
+    except TreatyDraftError as exc:
+        _fail(exc)
+    for d in report.sorted():
+        _err(d.format())
+    for path in changed:
+        typer.echo(f"pinned {path}")
+    if not changed:
+        typer.echo("all pins up to date")
+    raise typer.Exit(report.exit_code())
+
+
+@app.command()
+def new(
+    clause_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new clause (file clauses/ID.yaml).")],
+    source: Annotated[str, typer.Option("--from", metavar="SOURCE:ADDRESS", help="Where the text comes from, e.g. dir-2011-93-eu:25(1).")],
+    title: Annotated[Optional[str], typer.Option("--title", help="Article heading (default: the source's).")] = None,
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Create a clause whose text is copied from a source, marked verbatim and pinned.
+
+    Example: treatydraft new blocking --from dir-2011-93-eu:25(2)
+    """
+    from . import api
+
+    project = _project(directory)
+    try:
+        path = api.new_clause(project, clause_id, source, title=title)
+    except TreatyDraftError as exc:
+        _fail(exc)
+    typer.echo(f"created {path}; add '{clause_id}' to the outline in treatydraft.yml")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the new project (created if missing; must not hold a project).")],
+) -> None:
+    """Create a new drafting project with a sample source, clause and templates folder.
+
+    Example: treatydraft init my-treaty
+    """
+    from . import api
+
+    try:
+        created = api.init_project(directory)
+    except TreatyDraftError as exc:
+        _fail(exc)
+    for path in created:
+        typer.echo(f"created {path}")
+
+
+@sources_app.command("list")
+def sources_list(directory: ProjectDir = Path(".")) -> None:
+    """List the source instruments and the addresses they hold.
+
+    Example: treatydraft sources list
+    """
+    from . import api
+
+    project = _project(directory)
+    for s in api.list_sources(project):
+        part = f" (partial: {s.included})" if s.partial else ""
+        typer.echo(f"{s.id}  {s.short}{part}")
+        typer.echo(f"    articles: {', '.join(s.addresses)}")
+
+
+@sources_app.command("show")
+def sources_show(
+    ref: Annotated[str, typer.Argument(metavar="SOURCE:ADDRESS", help="e.g. dir-2011-93-eu:25(1)")],
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Print the text a source holds at an address.
+
+    Example: treatydraft sources show dir-2011-93-eu:25(1)
+    """
+    from . import addresses, api
+
+    project = _project(directory)
+    try:
+        src, node = api.lookup(project, ref)
+    except TreatyDraftError as exc:
+        _fail(exc)
+    heading = f" — {node.heading}" if node.heading else ""
+    typer.echo(f"{src.short}, {addresses.display(node.address)}{heading}")
+    typer.echo("")
+    typer.echo(node.full_text())
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("treatydraft: interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

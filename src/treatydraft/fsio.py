@@ -1,0 +1,49 @@
+"""Atomic file output: temp file in the same folder, fsync, ``os.replace`` (§9)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import FileChangedOnDisk
+
+
+def write_atomic(path: str | Path, data: bytes, *, expect: bytes | None = None) -> None:
+    """Write ``data`` to ``path`` so that it holds the old bytes or the new, never half.
+
+    ``expect``: the bytes the caller read earlier; if the file no longer holds them,
+    nothing is written and :class:`FileChangedOnDisk` is raised.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if expect is not None:
+            try:
+                current = path.read_bytes()
+            except FileNotFoundError:
+                current = None
+            if current != expect:
+                raise FileChangedOnDisk(str(path))
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dfd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)

@@ -1,0 +1,202 @@
+"""Reader of a whole project: ``treatydraft.yml``, its sources and its clauses.
+
+Collects every problem of every file before raising, so one run reports all of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from ..errors import InputError, ProjectNotFound
+from ..model import Omission, OutlineEntry, Pos, Project, Rule
+from . import yamlsafe
+from .clauses import load_clause
+from .schema import Reader
+from .sources import load_source
+
+CONFIG = "treatydraft.yml"
+CONFIG_KEYS = (
+    "title",
+    "short_title",
+    "language",
+    "sources",
+    "outline",
+    "substitutions",
+    "checks",
+    "default_budget",
+    "coverage",
+    "omitted",
+)
+LEVELS = ("error", "warning", "ignore")
+
+
+def find_root(start: str | Path) -> Path:
+    """The nearest directory at or above ``start`` holding ``treatydraft.yml``."""
+    here = Path(start).resolve()
+    for d in (here, *here.parents):
+        if (d / CONFIG).is_file():
+            return d
+    raise ProjectNotFound(str(start))
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_config(root: Path, diags: list[Diagnostic]) -> dict:
+    path = root / CONFIG
+    try:
+        tree = yamlsafe.load_bytes(path.read_bytes(), CONFIG)
+    except InputError as exc:
+        diags.extend(exc.diagnostics)
+        return {}
+    r = Reader(CONFIG, diags)
+    if tree is None:
+        r.error(None, "empty-file", "treatydraft.yml is empty; it needs at least 'title' and 'outline'")
+        return {}
+    m = r.mapping(tree, CONFIG_KEYS, ("title", "outline"), "treatydraft.yml")
+    if m is None:
+        return {}
+    get = m.items.get
+    cfg: dict = {
+        "title": r.string(get("title"), "title") or "",
+        "short_title": r.string(get("short_title"), "short_title"),
+        "language": r.string(get("language"), "language") or "en",
+        "sources": r.string(get("sources"), "sources") or "sources/",
+    }
+    budget = r.number(get("default_budget"), "default_budget") if "default_budget" in m.items else 0.25
+    cfg["default_budget"] = 0.25 if budget is None else budget
+    cfg["outline"] = _outline(r, get("outline"))
+    rules = {}
+    subs = get("substitutions")
+    if subs is not None and r.mapping(subs, None, (), "substitutions") is None:
+        subs = None
+    if subs is not None:
+        for name in subs.order:
+            rm = r.mapping(subs.items[name], ("description", "replace"), ("replace",), f"substitution rule '{name}'")
+            if rm is None:
+                continue
+            replace = r.string_map(rm.items["replace"], "replace") if "replace" in rm.items else {}
+            if "replace" in rm.items and not replace and isinstance(rm.items["replace"], yamlsafe.YMap):
+                r.error(rm.items["replace"], "schema", f"substitution rule '{name}' replaces nothing")
+            for pattern in replace:
+                if not pattern.strip():
+                    r.error(rm.items["replace"], "schema", f"substitution rule '{name}' has an empty pattern")
+            rules[name] = Rule(name, replace, r.string(rm.items.get("description"), "description"))
+    cfg["rules"] = rules
+    cfg["rule_pos"] = {name: Pos(CONFIG, subs.keys[name].line, subs.keys[name].col) for name in rules} if subs else {}
+    checks = {}
+    cnode = get("checks")
+    if isinstance(cnode, yamlsafe.YMap):
+        for code in cnode.order:
+            level = r.string(cnode.items[code], f"checks.{code}")
+            if level is not None and level not in LEVELS:
+                r.error(cnode.items[code], "schema", f"check level must be error, warning or ignore, not '{level}'")
+            elif level is not None:
+                checks[code] = level
+    elif cnode is not None:
+        r.error(cnode, "wrong-type", "'checks' must be a mapping of check code to level")
+    cfg["checks"] = checks
+    coverage = {}
+    cov = get("coverage")
+    if isinstance(cov, yamlsafe.YMap):
+        for sid in cov.order:
+            coverage[sid] = r.string_list(cov.items[sid], f"coverage.{sid}")
+    elif cov is not None:
+        r.error(cov, "wrong-type", "'coverage' must map source ids to lists of addresses")
+    cfg["coverage"] = coverage
+    omitted = []
+    om = get("omitted")
+    if isinstance(om, yamlsafe.YSeq):
+        for item in om.items:
+            im = r.mapping(item, ("source", "at", "reason"), ("source", "at", "reason"), "omitted entry")
+            if im is None:
+                continue
+            vals = [r.string(im.items.get(k), k) for k in ("source", "at", "reason")]
+            if None not in vals:
+                omitted.append(Omission(*vals, Pos(CONFIG, im.line, im.col)))
+    elif om is not None:
+        r.error(om, "wrong-type", "'omitted' must be a list")
+    cfg["omitted"] = tuple(omitted)
+    return cfg
+
+
+def _outline(r: Reader, node) -> tuple[OutlineEntry, ...]:
+    if not isinstance(node, yamlsafe.YSeq):
+        if node is not None:
+            r.error(node, "wrong-type", "'outline' must be a list of clause ids (or chapters)")
+        return ()
+    out = []
+    for item in node.items:
+        if isinstance(item, yamlsafe.YMap):
+            m = r.mapping(item, ("chapter", "clauses"), ("chapter", "clauses"), "outline chapter")
+            if m is None:
+                continue
+            chapter = r.string(m.items.get("chapter"), "chapter")
+            cl = m.items.get("clauses")
+            if isinstance(cl, yamlsafe.YSeq):
+                for c in cl.items:
+                    cid = r.string(c, "clauses")
+                    if cid is not None:
+                        out.append(OutlineEntry(cid, chapter, Pos(CONFIG, c.line, c.col)))
+            elif cl is not None:
+                r.error(cl, "wrong-type", "'clauses' must be a list of clause ids")
+        else:
+            cid = r.string(item, "outline")
+            if cid is not None:
+                out.append(OutlineEntry(cid, None, Pos(CONFIG, item.line, item.col)))
+    return tuple(out)
+
+
+def load_project(start: str | Path = ".", *, root: Path | None = None) -> Project:
+    """Load everything, or raise :class:`InputError` listing every file that could not be loaded."""
+    root = Path(root) if root is not None else find_root(start)
+    diags: list[Diagnostic] = []
+    cfg = read_config(root, diags)
+    sources = {}
+    src_dir = root / cfg.get("sources", "sources/")
+    if src_dir.is_dir():
+        for path in sorted(src_dir.glob("*.md")):
+            try:
+                src = load_source(path, _rel(root, path))
+            except InputError as exc:
+                diags.extend(exc.diagnostics)
+                continue
+            except OSError as exc:
+                diags.append(Diagnostic(_rel(root, path), 1, 1, "error", "io", f"cannot read: {exc.strerror}"))
+                continue
+            sources[src.id] = src
+    clauses = {}
+    clause_dir = root / "clauses"
+    if clause_dir.is_dir():
+        for path in sorted(clause_dir.rglob("*.yaml")):
+            rel = _rel(root, path)
+            cid = path.relative_to(clause_dir).with_suffix("").as_posix()
+            try:
+                clauses[cid] = load_clause(path.read_bytes(), rel, cid)
+            except InputError as exc:
+                diags.extend(exc.diagnostics)
+            except OSError as exc:
+                diags.append(Diagnostic(rel, 1, 1, "error", "io", f"cannot read: {exc.strerror}"))
+    if diags:
+        raise InputError(diags)
+    return Project(
+        root=str(root),
+        config_path=CONFIG,
+        title=cfg["title"],
+        short_title=cfg["short_title"],
+        language=cfg["language"],
+        outline=cfg["outline"],
+        rules=cfg["rules"],
+        checks=cfg["checks"],
+        default_budget=cfg["default_budget"],
+        coverage=cfg["coverage"],
+        omitted=cfg["omitted"],
+        sources=sources,
+        clauses=clauses,
+        sources_dir=cfg["sources"],
+    )

@@ -1,0 +1,169 @@
+"""Writing clause files: ``pin`` edits in place, ``new`` emits a fresh file.
+
+``pin`` changes only the ``pin:`` scalars: it edits the bytes at the positions the
+loader recorded (a new ``pin:`` line goes right after the ``at:`` line, at the
+same indentation), so comments, quotes, indentation, key order and line folds
+stay exactly as they were. ``new`` dumps with ruamel.yaml's round-trip emitter
+at unlimited width so text is never refolded. Either way the written bytes are
+loaded back and compared with the intended data before the file is replaced.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from dataclasses import replace
+
+from ..errors import InternalError
+from ..model import Clause, Paragraph, Provenance
+from .clauses import load_clause
+
+_PLAIN_END = re.compile(r"[^,}\]#\n\r]*")
+
+
+def clause_data(clause: Clause):
+    """A position-free view of a clause, for comparing what was written with what was meant."""
+
+    def prov(p: Provenance | None):
+        if p is None:
+            return None
+        return (p.relation, p.source, p.at, p.substitutions, p.budget, p.pin, p.note)
+
+    def item(p: Paragraph):
+        return (p.text, prov(p.provenance), tuple(item(x) for x in p.points))
+
+    return (clause.id, clause.title, clause.kind, clause.notes, tuple(item(p) for p in clause.paragraphs))
+
+
+def _scalar_end(line: str, col0: int) -> int:
+    """Index just past the scalar starting at ``col0`` on ``line`` (quoted or plain)."""
+    q = line[col0 : col0 + 1]
+    if q == '"':
+        i = col0 + 1
+        while i < len(line):
+            if line[i] == "\\":
+                i += 2
+                continue
+            if line[i] == '"':
+                return i + 1
+            i += 1
+        return len(line)
+    if q == "'":
+        i = col0 + 1
+        while i < len(line):
+            if line[i] == "'":
+                if line[i + 1 : i + 2] == "'":
+                    i += 2
+                    continue
+                return i + 1
+            i += 1
+        return len(line)
+    m = _PLAIN_END.match(line, col0)
+    end = m.end()
+    while end > col0 and line[end - 1] in " \t":
+        end -= 1
+    return end
+
+
+def set_pins(data: bytes, clause: Clause, pins: dict[tuple, str]) -> bytes:
+    """Return ``data`` with the ``pin:`` of each item (by key path) set to its new hash.
+
+    Raises :class:`InternalError` if the result does not load back to the same clause
+    with exactly the new pins.
+    """
+    text = data.decode("utf-8-sig")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    lines = text.split("\n")
+    edits = []  # (line index, col, end, replacement) or (line index, None, None, new line)
+    for item in clause.walk():
+        new_pin = pins.get(item.key_path)
+        prov = item.provenance
+        if new_pin is None or prov is None or prov.pin == new_pin:
+            continue
+        if prov.pin_pos is not None:
+            li, c0 = prov.pin_pos.line - 1, prov.pin_pos.col - 1
+            line = lines[li]
+            end = _scalar_end(line, c0)
+            quote = line[c0] if line[c0] in "'\"" else ""
+            edits.append((li, c0, end, f"{quote}{new_pin}{quote}"))
+            continue
+        at = prov.at_pos
+        li, c0 = at.line - 1, at.col - 1
+        line = lines[li]
+        end = _scalar_end(line, c0)
+        # flow mapping: the provenance mapping and its 'at' on one line in braces
+        before = line[: prov.pos.col - 1]
+        if line[prov.pos.col - 1 : prov.pos.col] == "{" or before.rstrip().endswith("{"):
+            edits.append((li, end, end, f", pin: {new_pin}"))
+        else:
+            indent = " " * (prov.pos.col - 1)
+            edits.append((li, None, None, f"{indent}pin: {new_pin}"))
+    for li, c0, end, rep in sorted(edits, key=lambda e: (e[0], e[1] if e[1] is not None else 10**9), reverse=True):
+        if c0 is None:
+            cr = "\r" if lines[li].endswith("\r") else ""
+            lines.insert(li + 1, rep + cr)
+        else:
+            lines[li] = lines[li][:c0] + rep + lines[li][end:]
+    out = "\n".join(lines)
+    result = (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
+    _verify_pins(result, clause, pins)
+    return result
+
+
+def _verify_pins(result: bytes, clause: Clause, pins: dict[tuple, str]) -> None:
+    reread = load_clause(result, clause.path, clause.id)
+
+    def expected(p: Paragraph) -> Paragraph:
+        prov = p.provenance
+        if prov is not None and p.key_path in pins:
+            prov = replace(prov, pin=pins[p.key_path])
+        return replace(p, provenance=prov, points=tuple(expected(x) for x in p.points))
+
+    want = replace(clause, paragraphs=tuple(expected(p) for p in clause.paragraphs))
+    if clause_data(reread) != clause_data(want):
+        raise InternalError(f"{clause.path}:1:1: error[internal]: writing pins would change more than the pins; the file was not touched")
+
+
+def dump_clause(data: dict, path: str, clause_id: str) -> bytes:
+    """A new clause file from plain data (dicts, lists, strings), verified by loading it back."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.width = sys.maxsize
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.allow_unicode = True
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    out = buf.getvalue().encode("utf-8")
+    clause = load_clause(out, path, clause_id)
+    if _plain(clause) != _normalise(data):
+        raise InternalError(f"{path}:1:1: error[internal]: the new clause file does not load back to what was meant; nothing written")
+    return out
+
+
+def _plain(clause: Clause) -> dict:
+    def prov(p):
+        d = {"source": p.source, "at": p.at, "relation": p.relation, "substitutions": list(p.substitutions) or None, "budget": p.budget, "pin": p.pin, "note": p.note}
+        return {k: v for k, v in d.items() if v is not None}
+
+    def item(p):
+        d = {"text": p.text}
+        if p.provenance:
+            d["provenance"] = prov(p.provenance)
+        if p.points:
+            d["points"] = [item(x) for x in p.points]
+        return d
+
+    d = {"id": clause.id, "title": clause.title, "paragraphs": [item(p) for p in clause.paragraphs], "notes": clause.notes}
+    if clause.kind != "article":
+        d["kind"] = clause.kind
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def _normalise(data):
+    if isinstance(data, dict):
+        return {k: _normalise(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_normalise(v) for v in data]
+    return data

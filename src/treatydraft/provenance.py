@@ -1,0 +1,165 @@
+"""The checks behind ``treatydraft check``: every provenance claim verified (§4).
+
+Pure functions over a loaded :class:`~treatydraft.model.Project`; the result is
+a list of diagnostics, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import addresses
+from .diagnostics import Diagnostic
+from .numbering import describe
+from .model import Clause, Paragraph, Project, Provenance, SourceNode
+from .text import fold, pin_hash
+
+#: Default level of each finding code; ``checks:`` in treatydraft.yml overrides it.
+DEFAULT_LEVELS = {
+    "unknown-source": "error",
+    "bad-address": "error",
+    "unknown-address": "error",
+    "unknown-rule": "error",
+    "verbatim-mismatch": "error",
+    "adapted-over-budget": "error",
+    "pin-mismatch": "error",
+    "unpinned": "warning",
+    "missing-clause": "error",
+    "unused-clause": "warning",
+    "duplicate-outline": "error",
+    "dangling-reference": "error",
+    "unused-rule": "warning",
+}
+
+
+def source_text(node: SourceNode, item: Paragraph) -> str:
+    """What a clause item is compared with: the node's own text when the item has its own
+    points (each point then has its own provenance), else the node's whole text."""
+    return node.text if item.points else node.full_text()
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A clause item whose provenance points at an existing source node."""
+
+    clause: Clause
+    item: Paragraph
+    prov: Provenance
+    node: SourceNode
+    source_text: str
+
+
+def resolve(project: Project, clause: Clause, item: Paragraph, out: list[Diagnostic]) -> Resolved | None:
+    """Find the source node an item derives from; report why not when it cannot."""
+    prov = item.provenance
+    if prov is None or prov.relation == "new":
+        return None
+    pos = prov.at_pos or prov.pos
+    src = project.sources.get(prov.source or "")
+    if src is None:
+        known = ", ".join(sorted(project.sources)) or "none"
+        out.append(_d(prov.pos, "unknown-source", f"unknown source '{prov.source}' (sources: {known})"))
+        return None
+    canon = addresses.canonical(prov.at or "")
+    if canon is None:
+        out.append(_d(pos, "bad-address", f"'{prov.at}' is not an address; write e.g. \"25\", \"25(1)\", \"2(c)\" or \"recital 24\""))
+        return None
+    node = src.index.get(canon)
+    if node is None:
+        from .loading.sources import nearby
+
+        near = ", ".join(nearby(src, canon)[:12])
+        partial = f" ({src.short} is shipped in part: {src.meta.get('included', 'some articles')})" if src.partial else ""
+        out.append(_d(pos, "unknown-address", f"{src.short} has no {addresses.display(canon)}{partial}; nearby: {near}"))
+        return None
+    return Resolved(clause, item, prov, node, source_text(node, item))
+
+
+def check_project(project: Project) -> list[Diagnostic]:
+    """Every finding about a loaded project (levels not yet applied)."""
+    from . import diffing, substitution
+
+    out: list[Diagnostic] = []
+    rules = project.rule_map()
+    used_rules: set[str] = set()
+    seen: dict[str, object] = {}
+    for entry in project.outline:
+        if entry.clause_id in seen:
+            out.append(_d(entry.pos, "duplicate-outline", f"'{entry.clause_id}' appears twice in the outline"))
+        seen[entry.clause_id] = entry
+        if entry.clause_id not in project.clauses:
+            hint = _hint(entry.clause_id, project.clauses)
+            out.append(_d(entry.pos, "missing-clause", f"outline entry '{entry.clause_id}' has no file clauses/{entry.clause_id}.yaml{hint}"))
+    for cid, clause in sorted(project.clauses.items()):
+        if cid not in seen:
+            out.append(_d(clause.pos, "unused-clause", f"clause '{cid}' is not in the outline of treatydraft.yml"))
+    for clause in project.clauses.values():
+        for item in clause.walk():
+            prov = item.provenance
+            if prov is None:
+                continue
+            bad_rule = False
+            for name in prov.substitutions:
+                if name not in rules:
+                    out.append(_d(prov.pos, "unknown-rule", f"unknown substitution rule '{name}'{_hint(name, rules)}"))
+                    bad_rule = True
+                used_rules.add(name)
+            res = resolve(project, clause, item, out)
+            if res is None:
+                continue
+            where = _where(clause, item)
+            if prov.pin is None:
+                out.append(_d(prov.pos, "unpinned", f"{where}: no pin for {addresses.display(res.node.address)}; run 'treatydraft pin {clause.id}'"))
+            elif prov.pin != pin_hash(res.source_text):
+                out.append(_d(prov.pin_pos or prov.pos, "pin-mismatch", f"{where}: the source text at {addresses.display(res.node.address)} changed since it was pinned; review it, then run 'treatydraft pin {clause.id}'"))
+            if bad_rule:
+                continue
+            if prov.relation == "verbatim":
+                expected = substitution.substituted(substitution.apply(res.source_text, rules, prov.substitutions))
+                if fold(expected) != fold(item.text):
+                    result = diffing.diff(fold(expected), fold(item.text))
+                    out.append(_d(item.text_pos, "verbatim-mismatch", f"{where} is marked verbatim but differs from {addresses.display(res.node.address)}: {_changes(result.ops)}"))
+            elif prov.relation == "adapted":
+                budget = prov.budget if prov.budget is not None else project.default_budget
+                result = substitution.redline(fold(res.source_text), fold(item.text), rules, prov.substitutions)
+                changed, total = diffing.word_stats(result.ops)
+                share = changed / total if total else 0.0
+                if share > budget + 1e-9:
+                    out.append(_d(item.text_pos, "adapted-over-budget", f"{where} changes {share:.0%} of the words of {addresses.display(res.node.address)}; its budget is {budget:.0%} ({changed} of {total} words)"))
+    for name, rule in project.rules.items():
+        if name not in used_rules:
+            out.append(Diagnostic(project.config_path, 1, 1, "warning", "unused-rule", f"substitution rule '{name}' is used by no paragraph"))
+    return out
+
+
+def _changes(ops, limit: int = 4) -> str:
+    parts = []
+    for op in ops:
+        if op.kind in ("delete", "insert") or (op.kind == "format"):
+            old, new = op.old.strip(), op.new.strip()
+            if op.kind == "delete":
+                parts.append(f"[-{old}-]")
+            elif op.kind == "insert":
+                parts.append(f"{{+{new}+}}")
+            else:
+                parts.append(f"[-{old}-]{{+{new}+}}")
+    # a delete followed by an insert reads as one replacement
+    text = " ".join(parts[:limit])
+    if len(parts) > limit:
+        text += f" (and {len(parts) - limit} more)"
+    return text
+
+
+def _where(clause: Clause, item: Paragraph) -> str:
+    return describe(item.key_path)
+
+
+def _hint(name: str, known) -> str:
+    import difflib
+
+    m = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{m[0]}'?" if m else ""
+
+
+def _d(pos, code: str, message: str) -> Diagnostic:
+    return Diagnostic(pos.path, pos.line, pos.col, DEFAULT_LEVELS.get(code, "error"), code, message)
