@@ -162,3 +162,35 @@ def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None 
         raise UsageError(f"{rel} exists already")
     write_atomic(path, out)
     return rel
+
+
+# --------------------------------------------------------------------------- init
+
+
+def init_project(directory: str | Path) -> list[str]:
+    """Create a new project in ``directory`` from the built-in skeleton, pinned. Returns created paths."""
+    from importlib import resources
+
+    from .fsio import write_atomic
+
+    target = Path(directory)
+    if (target / "treatydraft.yml").exists():
+        raise UsageError(f"{target / 'treatydraft.yml'} exists already; not overwriting a project")
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} is a file, not a folder")
+    skeleton = resources.files("treatydraft") / "skeleton"
+    created = []
+
+    def copy(node, rel: str) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            path = f"{rel}{child.name}"
+            if child.is_dir():
+                copy(child, path + "/")
+            elif child.name.endswith((".yml", ".yaml", ".md")):
+                write_atomic(target / path, child.read_bytes())
+                created.append((target / path).as_posix())
+
+    copy(skeleton, "")
+    project = load_project(target)
+    pin(project)
+    return created

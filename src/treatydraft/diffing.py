@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "CJK_RANGES",
     "DiffResult",
     "Op",
     "RedlineIntegrityError",
@@ -79,7 +80,8 @@ class DiffResult:
 # --------------------------------------------------------------------------
 # Tokenising
 
-_CJK_RANGES = (
+#: Regex character-class body of the scripts tokenised one character at a time.
+CJK_RANGES = (
     "\u1100-\u11ff"  # Hangul jamo
     "\u2e80-\u2fdf"  # CJK and Kangxi radicals
     "\u3005-\u3007\u3021-\u3029\u3038-\u303b"
@@ -138,14 +140,14 @@ def mark_class() -> str:
 @functools.cache
 def _token_re() -> re.Pattern[str]:
     marks = f"[{mark_class()}]*"
-    word_char = f"[^\\W{_CJK_RANGES}]"
+    word_char = f"[^\\W{CJK_RANGES}]"
     word_unit = f"(?:{word_char}{marks})+"
     word = f"{word_unit}(?:[\u200c\u200d]+{word_unit})*"
     hangul = (
         f"[{_HANGUL_L}]+[{_HANGUL_V}]*[{_HANGUL_T}]*"
         f"|[\uac00-\ud7a3][{_HANGUL_T}]*"
     )
-    cjk = f"(?:{hangul}|[{_CJK_RANGES}]){marks}"
+    cjk = f"(?:{hangul}|[{CJK_RANGES}]){marks}"
     return re.compile(f"{cjk}|{word}|\\s+|.{marks}", re.DOTALL)
 
 

@@ -32,17 +32,17 @@ class Segment:
 
 
 @functools.cache
-def _boundaries() -> tuple[str, str, re.Pattern[str]]:
-    marks = diffing.mark_class()
-    cjk = diffing._CJK_RANGES
-    # A non-CJK word character or a combining mark continues a word.
-    word_like = f"[^\\W{cjk}]|[{marks}]"
-    return f"(?<!{word_like})", f"(?!{word_like})", re.compile(f"[^\\W{cjk}]")
+def _boundaries() -> tuple[str, str, str, re.Pattern[str]]:
+    """Lookarounds: before a word, after a word, after anything; word-char test."""
+    marks = f"[{diffing.mark_class()}]"
+    word_char = f"[^\\W{diffing.CJK_RANGES}]"  # CJK is one token per character
+    word_like = f"{word_char}|{marks}"
+    return f"(?<!{word_like})", f"(?!{word_like})", f"(?!{marks})", re.compile(word_char)
 
 
 def _compile(rules: Rules, names: Sequence[str]) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
     """One alternation of every pattern, longest first; earlier rule wins ties."""
-    before, after, word_char = _boundaries()
+    before, after_word, after_other, word_char = _boundaries()
     chosen: dict[str, tuple[int, str, str]] = {}
     for rank, name in enumerate(names):
         for pattern, replacement in rules[name].items():
@@ -52,7 +52,7 @@ def _compile(rules: Rules, names: Sequence[str]) -> tuple[re.Pattern[str], dict[
     alternatives = []
     for pattern in ordered:
         head = before if word_char.match(pattern[0]) else ""
-        tail = after if word_char.match(pattern[-1]) else f"(?![{diffing.mark_class()}])"
+        tail = after_word if word_char.match(pattern[-1]) else after_other
         alternatives.append(f"{head}{re.escape(pattern)}{tail}")
     table = {p: (chosen[p][1], chosen[p][2]) for p in ordered}
     return re.compile("|".join(alternatives)), table

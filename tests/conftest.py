@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from treatydraft.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def copy_project(src: Path, dst: Path) -> Path:
+    """Copy a project (the repo's own treaty or a fixture) without build outputs or the venv."""
+    shutil.copytree(
+        src,
+        dst,
+        ignore=shutil.ignore_patterns(".venv", ".git", "build", "tests", "bench", "src", "docs", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache"),
+    )
+    return dst
+
+
+@pytest.fixture
+def treaty(tmp_path: Path) -> Path:
+    """A copy of the bundled UN treaty project."""
+    return copy_project(REPO, tmp_path / "treaty")
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A copy of the small fixture project (unpinned, with comments and odd quoting)."""
+    return copy_project(FIXTURES / "mini", tmp_path / "mini")
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+    return run
