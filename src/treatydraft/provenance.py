@@ -133,17 +133,20 @@ def check_project(project: Project) -> list[Diagnostic]:
 
 
 def _changes(ops, limit: int = 4) -> str:
-    parts = []
+    """The changes as ``[-old-]{+new+}`` pieces (a replacement reads as one piece)."""
+    parts: list[str] = []
+    prev_delete = False
     for op in ops:
-        if op.kind in ("delete", "insert") or (op.kind == "format"):
-            old, new = op.old.strip(), op.new.strip()
-            if op.kind == "delete":
-                parts.append(f"[-{old}-]")
-            elif op.kind == "insert":
-                parts.append(f"{{+{new}+}}")
-            else:
-                parts.append(f"[-{old}-]{{+{new}+}}")
-    # a delete followed by an insert reads as one replacement
+        old, new = op.old.strip(), op.new.strip()
+        if op.kind == "delete":
+            parts.append(f"[-{old}-]")
+        elif op.kind == "insert" and prev_delete:
+            parts[-1] += f"{{+{new}+}}"
+        elif op.kind == "insert":
+            parts.append(f"{{+{new}+}}")
+        elif op.kind == "format":
+            parts.append(f"[-{old}-]{{+{new}+}} (spacing, quotes or Unicode form)")
+        prev_delete = op.kind == "delete"
     text = " ".join(parts[:limit])
     if len(parts) > limit:
         text += f" (and {len(parts) - limit} more)"

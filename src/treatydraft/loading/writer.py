@@ -15,7 +15,7 @@ import re
 import sys
 from dataclasses import replace
 
-from ..errors import InternalError
+from ..errors import InputError, InternalError
 from ..model import Clause, Paragraph, Provenance
 from .clauses import load_clause
 
@@ -95,7 +95,7 @@ def set_pins(data: bytes, clause: Clause, pins: dict[tuple, str]) -> bytes:
         # flow mapping: the provenance mapping and its 'at' on one line in braces
         before = line[: prov.pos.col - 1]
         if line[prov.pos.col - 1 : prov.pos.col] == "{" or before.rstrip().endswith("{"):
-            edits.append((li, end, end, f", pin: {new_pin}"))
+            edits.append((li, end, end, f', pin: "{new_pin}"'))
         else:
             indent = " " * (prov.pos.col - 1)
             edits.append((li, None, None, f"{indent}pin: {new_pin}"))
@@ -112,7 +112,10 @@ def set_pins(data: bytes, clause: Clause, pins: dict[tuple, str]) -> bytes:
 
 
 def _verify_pins(result: bytes, clause: Clause, pins: dict[tuple, str]) -> None:
-    reread = load_clause(result, clause.path, clause.id)
+    try:
+        reread = load_clause(result, clause.path, clause.id)
+    except InputError as exc:
+        raise InternalError(f"{clause.path}:1:1: error[internal]: writing pins would break the file ({exc.diagnostics[0].message}); the file was not touched") from None
 
     def expected(p: Paragraph) -> Paragraph:
         prov = p.provenance
