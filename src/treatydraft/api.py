@@ -66,7 +66,7 @@ def list_sources(project: Project) -> list[SourceEntry]:
 
 def lookup(project: Project, ref: str) -> tuple[Source, SourceNode]:
     """``"dir-2011-93-eu:25(1)"`` → the source and node it names (raises :class:`UsageError`)."""
-    from .loading.sources import nearby
+    from .loading.sources import missing
 
     sid, sep, addr = ref.partition(":")
     if not sep:
@@ -79,8 +79,7 @@ def lookup(project: Project, ref: str) -> tuple[Source, SourceNode]:
         raise UsageError(f"'{addr}' is not an address; write e.g. 25, 25(1), 2(c) or 'recital 24'")
     node = src.index.get(canon)
     if node is None:
-        near = ", ".join(nearby(src, canon)[:12])
-        raise UsageError(f"{src.short} has no {addresses.display(canon)}; nearby: {near}")
+        raise UsageError(missing(src, canon))
     return src, node
 
 

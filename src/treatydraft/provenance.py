@@ -66,11 +66,9 @@ def resolve(project: Project, clause: Clause, item: Paragraph, out: list[Diagnos
         return None
     node = src.index.get(canon)
     if node is None:
-        from .loading.sources import nearby
+        from .loading.sources import missing
 
-        near = ", ".join(nearby(src, canon)[:12])
-        partial = f" ({src.short} is shipped in part: {src.meta.get('included', 'some articles')})" if src.partial else ""
-        out.append(_d(pos, "unknown-address", f"{src.short} has no {addresses.display(canon)}{partial}; nearby: {near}"))
+        out.append(_d(pos, "unknown-address", missing(src, canon)))
         return None
     return Resolved(clause, item, prov, node, source_text(node, item))
 

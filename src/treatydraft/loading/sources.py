@@ -234,3 +234,10 @@ def nearby(source: Source, address: str) -> list[str]:
         if parent is not None:
             return [parent.address] + [c.address for c in parent.children]
     return [a.address for a in source.articles] + [r.address for r in source.recitals]
+
+
+def missing(source: Source, address: str) -> str:
+    """The message for an address a source does not hold, naming what is near it."""
+    near = ", ".join(nearby(source, address)[:12])
+    partial = f" (shipped in part: {source.meta.get('included', 'some articles')})" if source.partial else ""
+    return f"{source.short} has no {addresses.display(address)}{partial}; nearby: {near}"
