@@ -42,3 +42,12 @@ def cli():
         return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
     return run
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line: how many hostile-input cases passed, of how many."""
+    stats = terminalreporter.stats
+    passed = sum(1 for r in stats.get("passed", []) if "test_hostile.py::" in r.nodeid)
+    failed = sum(1 for r in stats.get("failed", []) if "test_hostile.py::" in r.nodeid)
+    if passed or failed:
+        terminalreporter.write_line(f"hostile cases: {passed} passed / {passed + failed} total")

@@ -193,3 +193,87 @@ def init_project(directory: str | Path) -> list[str]:
     project = load_project(target)
     pin(project)
     return created
+
+
+# --------------------------------------------------------------------------- build
+
+BUILD_FORMATS = ("md", "html", "docx")
+
+
+@dataclass(frozen=True)
+class BuildOutput:
+    format: str
+    path: Path
+    changed: bool  # differs from the file on disk (or there is none)
+    written: bool
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outputs: tuple[BuildOutput, ...]
+    report: Report  # dangling-reference findings; when any, nothing is rendered or written
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.report.errors else 0
+
+
+def build(
+    project: Project,
+    formats: tuple[str, ...] | list[str] = BUILD_FORMATS,
+    *,
+    out: str | Path | None = None,
+    notes: bool = False,
+    check: bool = False,
+    name: str = "draft",
+    progress=None,
+) -> BuildResult:
+    """Assemble the draft and render ``formats`` into ``out`` (default ``<project>/build``).
+
+    Every format is rendered in memory first; files are written (atomically, and only
+    when their bytes change) after all succeeded. ``check``: write nothing, report
+    which outputs would change. Dangling cross-references → findings, nothing written.
+    Template failures raise :class:`InputError` (one ``template`` diagnostic).
+    ``progress``: called with each format's name once it is rendered.
+    """
+    from .assemble import assemble, reference_diagnostics
+    from .fsio import write_atomic
+    from .render import EXTENSIONS, RENDERERS, RenderOptions
+    from .render.docx import source_date_epoch
+
+    formats = tuple(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in RENDERERS]
+    if unknown or not formats:
+        raise UsageError(f"unknown format '{', '.join(unknown)}'; choose from {', '.join(RENDERERS)}")
+    report = Report()
+    report.extend(reference_diagnostics(project))
+    if report.errors:
+        return BuildResult((), report)
+    root = Path(project.root)
+    out_dir = Path(out) if out is not None else root / "build"
+    options = RenderOptions(
+        notes=notes,
+        template_dirs=(str(root / "templates"),),
+        project_root=str(root),
+        source_date_epoch=source_date_epoch(),
+    )
+    draft = assemble(project)
+    rendered = []
+    for fmt in formats:
+        rendered.append((fmt, RENDERERS[fmt](draft, options)))
+        if progress is not None:
+            progress(fmt)
+    outputs = []
+    for fmt, data in rendered:
+        path = out_dir / f"{name}.{EXTENSIONS[fmt]}"
+        try:
+            old = path.read_bytes()
+        except FileNotFoundError:
+            old = None
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        changed = old != data
+        if changed and not check:
+            write_atomic(path, data, expect=old)
+        outputs.append(BuildOutput(fmt, path, changed, changed and not check))
+    return BuildResult(tuple(outputs), report)

@@ -12,7 +12,7 @@ from . import addresses
 from .diagnostics import Diagnostic
 from .numbering import describe
 from .model import Clause, Paragraph, Project, Provenance, SourceNode
-from .text import fold, pin_hash
+from .text import fold, lint, pin_hash
 
 #: Default level of each finding code; ``checks:`` in treatydraft.yml overrides it.
 DEFAULT_LEVELS = {
@@ -29,6 +29,9 @@ DEFAULT_LEVELS = {
     "duplicate-outline": "error",
     "dangling-reference": "error",
     "unused-rule": "warning",
+    "control-in-text": "warning",
+    "bidi-control": "warning",
+    "invisible-character": "warning",
 }
 
 
@@ -93,6 +96,8 @@ def check_project(project: Project) -> list[Diagnostic]:
             out.append(_d(clause.pos, "unused-clause", f"clause '{cid}' is not in the outline of treatydraft.yml"))
     for clause in project.clauses.values():
         for item in clause.walk():
+            for code, _offset, message in lint(item.text, project.language):
+                out.append(_d(item.text_pos, code, f"{describe(item.key_path)}: {message}"))
             prov = item.provenance
             if prov is None:
                 continue

@@ -17,3 +17,32 @@ def fold(text: str) -> str:
 def pin_hash(text: str) -> str:
     """The ``pin:`` value for a source text: sha256 of its folded form."""
     return "sha256:" + hashlib.sha256(fold(text).encode("utf-8")).hexdigest()
+
+
+# Characters that are legal in YAML escapes but not in the outputs' XML, or that hide text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r\n?")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "sd", "ug"})
+
+
+def clean(text: str) -> str:
+    """The text as outputs write it: CR LF and lone CR become LF, other control characters a space."""
+    return _CONTROL.sub(lambda m: "\n" if m.group().startswith("\r") else " ", text)
+
+
+def lint(text: str, language: str = "en") -> list[tuple[str, int, str]]:
+    """Suspicious characters in clause text: ``(code, offset, message)`` for each kind found."""
+    out = []
+    m = _CONTROL.search(text)
+    if m:
+        ch = m.group()
+        what = "a carriage return" if ch.startswith("\r") else f"control character U+{ord(ch):04X}"
+        out.append(("control-in-text", m.start(), f"{what} in the text; outputs write it as {'a line break' if ch.startswith(chr(13)) else 'a space'}"))
+    m = _BIDI.search(text)
+    if m and language.split("-")[0] not in RTL_LANGUAGES:
+        out.append(("bidi-control", m.start(), f"bidirectional control U+{ord(m.group()):04X} in the text can make it display differently from what it says"))
+    m = _INVISIBLE.search(text)
+    if m:
+        out.append(("invisible-character", m.start(), f"invisible character U+{ord(m.group()):04X} in the text"))
+    return out

@@ -110,7 +110,7 @@ def view(draft: Draft, notes: bool, esc: Callable[[str], str] = lambda s: s) -> 
                     "note": esc(note) if note else None,
                     "raw_note": note,
                     "where": w,
-                    "items": items(it.items, depth + 1, w, True),
+                    "points": items(it.items, depth + 1, w, True),
                 }
             )
         return out
@@ -165,7 +165,7 @@ def walk_items(v: dict):
     def rec(seq):
         for it in seq:
             yield it
-            yield from rec(it["items"])
+            yield from rec(it["points"])
 
     yield from rec(v["preamble"])
     for a in v["articles"]:
