@@ -3,10 +3,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from treatydraft.cli import app
+
+# Hypothesis: 200 examples per property in CI (default), many more in the slow profile.
+settings.register_profile("ci", max_examples=200, deadline=None)
+settings.register_profile("slow", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import addresses
 from .diagnostics import Diagnostic, Report
-from .errors import InputError, UsageError
+from .errors import FileChangedOnDisk, InputError, UsageError
 from .model import Project, Source, SourceNode
 from .text import pin_hash
 
@@ -115,6 +116,8 @@ def pin(project: Project, clause_ids: list[str] | None = None) -> tuple[list[str
             continue
         path = root / clause.path
         old = path.read_bytes()
+        if hashlib.sha256(old).hexdigest() != clause.digest:
+            raise FileChangedOnDisk(clause.path)
         new = set_pins(old, clause, pins)
         if new != old:
             write_atomic(path, new, expect=old)
@@ -218,6 +221,18 @@ class BuildResult:
         return 1 if self.report.errors else 0
 
 
+def _readable(path: Path) -> None:
+    """Give a new output the usual permissions (the temp file write_atomic uses is 0600)."""
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    try:
+        os.chmod(path, 0o666 & ~mask)
+    except OSError:
+        pass
+
+
 def build(
     project: Project,
     formats: tuple[str, ...] | list[str] = BUILD_FORMATS,
@@ -275,5 +290,6 @@ def build(
         changed = old != data
         if changed and not check:
             write_atomic(path, data, expect=old)
+            _readable(path)
         outputs.append(BuildOutput(fmt, path, changed, changed and not check))
     return BuildResult(tuple(outputs), report)

@@ -184,6 +184,63 @@ def sources_show(
     typer.echo(node.full_text())
 
 
+@app.command()
+def build(
+    fmt: Annotated[str, typer.Option("--format", help="Comma-separated formats: md, html, docx.")] = "md,html,docx",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: <project>/build).", show_default=False)] = None,
+    notes: Annotated[bool, typer.Option("--notes", help="Add provenance notes (source article and relation, or new text).")] = False,
+    check_only: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if an output would change.")] = False,
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Assemble the outline into a numbered draft and render it (build/draft.md, .html, .docx).
+
+    Exit 0 when done (or up to date with --check), 1 on dangling cross-references or
+    when --check finds an output that would change, 2 on bad input or a template error.
+
+    Example: treatydraft build --format html,docx --notes
+    """
+    from . import api
+
+    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    project = _project(directory)
+    bar = None
+    if sys.stderr.isatty() and len(project.clauses) >= 200 and not check_only:
+        bar = typer.progressbar(length=len(formats), label="rendering", file=sys.stderr)
+        bar.__enter__()
+    try:
+        result = api.build(project, formats, out=out, notes=notes, check=check_only, progress=(lambda _f: bar.update(1)) if bar else None)
+    except TreatyDraftError as exc:
+        if bar:
+            bar.__exit__(None, None, None)
+        _fail(exc)
+    if bar:
+        bar.__exit__(None, None, None)
+    if result.report.errors:
+        typer.echo(result.report.render("text"))
+        _err(f"{result.report.errors} error(s); nothing written")
+        raise typer.Exit(1)
+    here = Path.cwd()
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(here.resolve()))
+        except ValueError:
+            return str(path)
+
+    changed = [o for o in result.outputs if o.changed]
+    if check_only:
+        for o in changed:
+            typer.echo(f"would change {shown(o.path)}")
+        if changed:
+            _err(f"{len(changed)} of {len(result.outputs)} output(s) would change")
+            raise typer.Exit(1)
+        _err(f"{len(result.outputs)} output(s) up to date")
+        raise typer.Exit(0)
+    for o in result.outputs:
+        typer.echo(f"{'wrote' if o.written else 'unchanged'} {shown(o.path)}")
+    raise typer.Exit(0)
+
+
 def main() -> None:
     try:
         app()

@@ -97,6 +97,7 @@ class Clause:
     notes: str | None
     path: str
     pos: Pos
+    digest: str = ""  # sha256 of the file's bytes as loaded, to refuse overwriting a file changed since
 
     def walk(self):
         """Yield every paragraph and point, depth first."""
@@ -150,6 +151,7 @@ class Project:
     sources: dict  # id → Source
     clauses: dict  # id → Clause
     sources_dir: str
+    coverage_pos: dict = field(default_factory=dict)  # source id → (Pos of its key, (Pos of each range, …))
 
     def rule_map(self) -> dict:
         return {name: rule.replace for name, rule in self.rules.items()}

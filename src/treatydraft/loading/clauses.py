@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from ..diagnostics import Diagnostic
 from ..errors import InputError
 from ..model import Clause, Paragraph, Pos, Provenance
@@ -37,7 +39,8 @@ def load_clause(data: bytes, display_path: str, expected_id: str) -> Clause:
     paragraphs = _items(r, node.items.get("paragraphs"), ("paragraphs",), 1)
     if diags:
         raise InputError(diags)
-    return Clause(expected_id, title, kind, paragraphs, notes, display_path, Pos(display_path, node.line, node.col))
+    digest = hashlib.sha256(data).hexdigest()
+    return Clause(expected_id, title, kind, paragraphs, notes, display_path, Pos(display_path, node.line, node.col), digest)
 
 
 def _items(r: Reader, node, key_path: tuple, depth: int) -> tuple[Paragraph, ...]:

@@ -102,13 +102,18 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
         r.error(cnode, "wrong-type", "'checks' must be a mapping of check code to level")
     cfg["checks"] = checks
     coverage = {}
+    coverage_pos = {}
     cov = get("coverage")
     if isinstance(cov, yamlsafe.YMap):
         for sid in cov.order:
             coverage[sid] = r.string_list(cov.items[sid], f"coverage.{sid}")
+            items = cov.items[sid].items if isinstance(cov.items[sid], yamlsafe.YSeq) else []
+            key = cov.keys[sid]
+            coverage_pos[sid] = (Pos(CONFIG, key.line, key.col), tuple(Pos(CONFIG, i.line, i.col) for i in items))
     elif cov is not None:
         r.error(cov, "wrong-type", "'coverage' must map source ids to lists of addresses")
     cfg["coverage"] = coverage
+    cfg["coverage_pos"] = coverage_pos
     omitted = []
     om = get("omitted")
     if isinstance(om, yamlsafe.YSeq):
@@ -199,4 +204,5 @@ def load_project(start: str | Path = ".", *, root: Path | None = None) -> Projec
         sources=sources,
         clauses=clauses,
         sources_dir=cfg["sources"],
+        coverage_pos=cfg["coverage_pos"],
     )

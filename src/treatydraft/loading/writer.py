@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from ..errors import InputError, InternalError
 from ..model import Clause, Paragraph, Provenance
+from . import yamlsafe
 from .clauses import load_clause
 
 _PLAIN_END = re.compile(r"[^,}\]#\n\r]*")
@@ -137,12 +138,26 @@ def dump_clause(data: dict, path: str, clause_id: str) -> bytes:
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_unicode = True
     buf = io.StringIO()
-    yaml.dump(data, buf)
+    yaml.dump(_quote_unsafe(data), buf)
     out = buf.getvalue().encode("utf-8")
     clause = load_clause(out, path, clause_id)
     if _plain(clause) != _normalise(data):
         raise InternalError(f"{path}:1:1: error[internal]: the new clause file does not load back to what was meant; nothing written")
     return out
+
+
+def _quote_unsafe(data):
+    """Strings with characters the reader refuses raw (controls, U+2028…) go double-quoted,
+    where the emitter writes them as escapes."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(data, dict):
+        return {k: _quote_unsafe(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_quote_unsafe(v) for v in data]
+    if isinstance(data, str) and (yamlsafe.BAD_CONTROL.search(data) or "\t" in data):
+        return DoubleQuotedScalarString(data)
+    return data
 
 
 def _plain(clause: Clause) -> dict:

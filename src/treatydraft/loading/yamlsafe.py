@@ -21,7 +21,7 @@ from ..errors import InputError
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 
-_BAD_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+BAD_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 @dataclass(slots=True)
@@ -73,7 +73,7 @@ def decode(data: bytes, path: str) -> str:
             hint = " (looks like Windows-1252; save the file as UTF-8)"
         raise _diag(path, line, col, "encoding", f"not valid UTF-8: byte 0x{data[exc.start]:02x}{hint}") from None
     for lineno, line_text in enumerate(text.split("\n"), start=1):
-        m = _BAD_CONTROL.search(line_text.rstrip("\r"))
+        m = BAD_CONTROL.search(line_text.rstrip("\r"))
         if m:
             ch = m.group()
             raise _diag(path, lineno, m.start() + 1, "control-character", f"control character U+{ord(ch):04X} is not allowed; write it as an escape in a double-quoted string if it is really meant")

@@ -147,10 +147,9 @@ def compare_texts(
 
 
 def insertion(text: str) -> dict:
-    from ..text import fold  # noqa: F401  (kept for symmetry with compare_texts)
-
     changes = (Change(INSERT, "", text),) if text else ()
-    return dict(changes=changes, old="", new=text, changed_words=diffing.word_stats([diffing.Op(INSERT, "", text)])[0], total_words=diffing.word_stats([diffing.Op(INSERT, "", text)])[1])
+    changed, total = diffing.word_stats([diffing.Op(INSERT, "", text)])
+    return dict(changes=changes, old="", new=text, changed_words=changed, total_words=total)
 
 
 def deletion(text: str) -> dict:

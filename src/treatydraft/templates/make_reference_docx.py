@@ -104,7 +104,7 @@ def main() -> None:
     para_style(doc, "Treaty Text", align=J, after=8)
     para_style(doc, "Treaty Point", align=J, left=2.0, first=-1.0, tab=2.0, after=6)
     para_style(doc, "Treaty Sub-point", align=J, left=3.0, first=-1.0, tab=3.0, after=6)
-    para_style(doc, "Testimonium", align=J, first=1.27, before=6, after=8)
+    para_style(doc, "Testimonium", align=J, first=1.27, before=12, after=8)
     para_style(doc, "Provenance Note", size=9, after=0, color="404040")
 
     section = doc.sections[0]
