@@ -5,9 +5,17 @@ The public API (the CLI uses nothing else)::
     from treatydraft import load_project, check
     project = load_project(".")
     report = check(project)
+
+Names are imported on first use, so ``treatydraft --help`` loads none of them.
 """
 
-from .api import check, check_path, load_project, lookup, new_clause, pin
-
-__all__ = ["check", "check_path", "load_project", "lookup", "new_clause", "pin"]
 __version__ = "0.1.0"
+__all__ = ["check", "check_path", "load_project", "lookup", "new_clause", "pin", "init_project"]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'treatydraft' has no attribute {name!r}")
