@@ -1,7 +1,7 @@
 """Coverage-guided fuzzing of the clause loader with atheris (not part of CI).
 
     .venv/bin/pip install atheris
-    .venv/bin/python fuzz/fuzz_clause_loader.py -max_total_time=120 fuzz/corpus
+    mkdir -p fuzz/corpus && .venv/bin/python fuzz/fuzz_clause_loader.py -max_total_time=120 fuzz/corpus fuzz/seeds
 
 The loader must return a clause or raise the tool's own InputError for any bytes;
 any other exception is a crash that atheris reports with the input that caused it.
