@@ -200,6 +200,21 @@ def test_i5_success_replaces_whole_file(tmp_path):
     assert sorted(p.name for p in target.parent.iterdir()) == ["draft.md"]
 
 
+def test_i5_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
+    old_mask = os.umask(0o022)
+    try:
+        new = tmp_path / "new.md"
+        fsio.write_atomic(new, b"x")
+        assert new.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.md"
+        kept.write_bytes(b"x")
+        kept.chmod(0o640)
+        fsio.write_atomic(kept, b"y")
+        assert kept.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old_mask)
+
+
 def test_i5_refuses_to_overwrite_a_file_changed_since_read(tmp_path):
     target = tmp_path / "clause.yaml"
     target.write_bytes(b"changed by someone else\n")

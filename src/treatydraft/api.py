@@ -24,10 +24,12 @@ def check(project: Project) -> Report:
     """Every finding about the project, at the levels its ``checks:`` sets."""
     from .provenance import DEFAULT_LEVELS, check_project
     from .assemble import reference_diagnostics
+    from .coverage import coverage_diagnostics
 
     report = Report()
     report.extend(check_project(project))
     report.extend(reference_diagnostics(project))
+    report.extend(coverage_diagnostics(project))
     levels = dict(DEFAULT_LEVELS)
     levels.update(project.checks)
     report.apply_levels(levels)
@@ -221,18 +223,6 @@ class BuildResult:
         return 1 if self.report.errors else 0
 
 
-def _readable(path: Path) -> None:
-    """Give a new output the usual permissions (the temp file write_atomic uses is 0600)."""
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    try:
-        os.chmod(path, 0o666 & ~mask)
-    except OSError:
-        pass
-
-
 def build(
     project: Project,
     formats: tuple[str, ...] | list[str] = BUILD_FORMATS,
@@ -290,6 +280,119 @@ def build(
         changed = old != data
         if changed and not check:
             write_atomic(path, data, expect=old)
-            _readable(path)
         outputs.append(BuildOutput(fmt, path, changed, changed and not check))
     return BuildResult(tuple(outputs), report)
+
+
+# --------------------------------------------------------------------------- redline
+
+REDLINE_FORMATS = ("term", "md", "html", "docx", "json")
+
+
+def redline_model(project: Project, clause_ids: list[str] | None = None, *, against: str = "source", raw: bool = False, timeout: float = 2.0):
+    """Compute a :class:`treatydraft.redline.Redline`.
+
+    ``against``: ``"source"`` (each paragraph against its source article), an existing
+    directory (another project), or else a git revision of this project's repository.
+    """
+    from .redline import against_draft, against_source
+    from .redline.against import load_directory, load_revision, resolve_against
+
+    mode, value = resolve_against(project, against)
+    if mode == "source":
+        return against_source(project, clause_ids, raw=raw, timeout=timeout)
+    if raw:
+        raise UsageError("--raw applies to redlines against the source only")
+    other = load_directory(value) if mode == "dir" else load_revision(project, value)
+    return against_draft(project, other, mode, value, clause_ids, timeout=timeout)
+
+
+def redline(
+    project: Project,
+    clause_ids: list[str] | None = None,
+    *,
+    against: str = "source",
+    fmt: str = "term",
+    raw: bool = False,
+    color: bool = False,
+    out: str | Path | None = None,
+    timeout: float = 2.0,
+) -> str | bytes:
+    """Render a redline, verified to rebuild both sides; with ``out``, also write it atomically.
+
+    Returns the output (``bytes`` for docx).  Raises :class:`UsageError` for bad
+    arguments and :class:`~treatydraft.errors.InternalError` when the output does not
+    rebuild its texts (nothing is written then).
+    """
+    from .fsio import write_atomic
+    from .redline import render
+
+    if fmt not in REDLINE_FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(REDLINE_FORMATS)}, not '{fmt}'")
+    if fmt == "docx" and out is None:
+        raise UsageError("--format docx writes a file; give --out FILE.docx")
+    model = redline_model(project, clause_ids, against=against, raw=raw, timeout=timeout)
+    data = render(model, fmt, color=color and out is None)
+    if out is not None:
+        write_atomic(out, data if isinstance(data, bytes) else data.encode("utf-8"))
+    return data
+
+
+# --------------------------------------------------------------------------- table / export
+
+TABLE_FORMATS = ("md", "html", "docx", "csv")
+TABLE_BY = ("article", "source")
+EXPORT_FORMATS = ("akn",)
+
+
+def table(project: Project, fmt: str = "md", *, by: str = "article", out: str | Path | None = None) -> bytes:
+    """The correlation table (treaty provision ↔ source provision, and the coverage of the
+    sources under ``coverage:``) in ``fmt``; with ``out``, also written atomically.
+
+    Raises :class:`UsageError` for an unknown format or ``by``, and for html/docx without ``out``.
+    """
+    from .table import build_table
+    from .tables import FORMATTERS
+
+    table_args(fmt, by, out)
+    data = FORMATTERS[fmt](build_table(project), by)
+    if out is not None:
+        _write_output(out, data)
+    return data
+
+
+def table_args(fmt: str, by: str, out: str | Path | None) -> None:
+    """Raise :class:`UsageError` unless ``table`` can run with these arguments."""
+    if fmt not in TABLE_FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(TABLE_FORMATS)}, not '{fmt}'")
+    if by not in TABLE_BY:
+        raise UsageError(f"--by must be article or source, not '{by}'")
+    if fmt in ("html", "docx") and out is None:
+        raise UsageError(f"--format {fmt} writes a file; give --out FILE.{fmt}")
+
+
+def export_akn(project: Project, *, out: str | Path | None = None, date=None) -> bytes:
+    """The assembled draft as an Akoma Ntoso 3.0 ``act`` (UTF-8 XML); with ``out``, also
+    written atomically. ``date`` (a :class:`datetime.date`) defaults to ``SOURCE_DATE_EPOCH``
+    or today."""
+    from .akn import export
+
+    data = export(project, date=date)
+    if out is not None:
+        _write_output(out, data)
+    return data
+
+
+def _write_output(out: str | Path, data: bytes) -> None:
+    """Write atomically, then give the file the usual permissions (the temp file is 0600)."""
+    import os
+
+    from .fsio import write_atomic
+
+    write_atomic(out, data)
+    mask = os.umask(0)
+    os.umask(mask)
+    try:
+        os.chmod(out, 0o666 & ~mask)
+    except OSError:
+        pass

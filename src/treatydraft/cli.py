@@ -241,6 +241,96 @@ def build(
     raise typer.Exit(0)
 
 
+@app.command()
+def redline(
+    clauses: Annotated[Optional[list[str]], typer.Argument(metavar="[CLAUSE]...", help="Clause ids (default: every clause in the outline).", show_default=False)] = None,
+    against: Annotated[str, typer.Option("--against", metavar="source|REV|DIR", help="'source' (default): each paragraph against its source article; an existing directory: another project; else a git revision of this project, e.g. HEAD~1.")] = "source",
+    fmt: Annotated[str, typer.Option("--format", help="term, md, html, docx (tracked changes; needs --out) or json.")] = "term",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file (atomically) instead of stdout.", show_default=False)] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Plain diff against the source, without the named substitutions.")] = False,
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Word-level redline of clauses against their source articles or an earlier draft.
+
+    Named substitutions are applied to the source first and listed by name; the
+    remaining differences are the redline. Every output is checked to rebuild
+    both texts before it is printed or written.
+
+    Example: treatydraft redline removal-blocking --format docx --out redline.docx
+    """
+    import os
+
+    from . import api
+
+    project = _project(directory)
+    color = fmt == "term" and out is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    try:
+        data = api.redline(project, clauses or None, against=against, fmt=fmt, raw=raw, color=color, out=out)
+    except TreatyDraftError as exc:
+        _fail(exc)
+    if out is not None:
+        typer.echo(f"wrote {out}")
+    else:
+        typer.echo(data, nl=False)
+
+
+@app.command()
+def table(
+    fmt: Annotated[str, typer.Option("--format", help="md, csv (both print to stdout without --out), html or docx (need --out).")] = "md",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file (atomically) instead of stdout.", show_default=False)] = None,
+    by: Annotated[str, typer.Option("--by", help="article: treaty provision → source; source: source provision → treaty provisions.")] = "article",
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Correlation table: each treaty paragraph and point with its source provision, relation,
+    share of words changed after substitutions and the rules applied; then the source
+    provisions under coverage: in treatydraft.yml that no clause derives from.
+
+    Example: treatydraft table --format docx --out correlation.docx
+    """
+    from . import api
+
+    try:
+        api.table_args(fmt, by, out)
+    except TreatyDraftError as exc:
+        _fail(exc)
+    project = _project(directory)
+    try:
+        data = api.table(project, fmt, by=by, out=out)
+    except TreatyDraftError as exc:
+        _fail(exc)
+    if out is not None:
+        typer.echo(f"wrote {out}")
+    else:
+        typer.echo(data.decode("utf-8"), nl=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="akn: Akoma Ntoso 3.0 XML.")] = "akn",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file (atomically) instead of stdout.", show_default=False)] = None,
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Export the assembled draft as an Akoma Ntoso 3.0 act, valid against the official schema,
+    with each paragraph's provenance in its metadata.
+
+    Example: treatydraft export --format akn --out build/draft.akn.xml
+    """
+    from . import api
+
+    if fmt != "akn":
+        _err(f"treatydraft: error: --format must be akn, not '{fmt}'")
+        raise typer.Exit(2)
+    project = _project(directory)
+    try:
+        data = api.export_akn(project, out=out)
+    except TreatyDraftError as exc:
+        _fail(exc)
+    if out is not None:
+        typer.echo(f"wrote {out}")
+    else:
+        typer.echo(data.decode("utf-8"), nl=False)
+
+
 def main() -> None:
     try:
         app()

@@ -9,6 +9,16 @@ from pathlib import Path
 from .errors import FileChangedOnDisk
 
 
+def _mode_for(path: Path) -> int:
+    """The existing file's permissions, or the usual ones for a new file (mkstemp makes 0600)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def write_atomic(path: str | Path, data: bytes, *, expect: bytes | None = None) -> None:
     """Write ``data`` to ``path`` so that it holds the old bytes or the new, never half.
 
@@ -19,6 +29,7 @@ def write_atomic(path: str | Path, data: bytes, *, expect: bytes | None = None) 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -110,6 +110,7 @@ def _set_language(doc, language: str) -> None:
 def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
     """The draft as a .docx file."""
     import docx
+    from docx.shared import Cm
 
     options = options or RenderOptions()
     epoch = options.source_date_epoch if options.source_date_epoch is not None else source_date_epoch()
@@ -159,10 +160,18 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
             except KeyError:
                 pass
             hdr = table.rows[0].cells
-            hdr[0].paragraphs[0].add_run("Provision").bold = True
-            hdr[1].paragraphs[0].add_run("Provenance").bold = True
+            for cell, label in zip(hdr, ("Provision", "Provenance")):
+                cell.paragraphs[0].style = st["Provenance Note"]
+                cell.paragraphs[0].add_run(label).bold = True
+            table.autofit = False
+            widths = (Cm(3.5), Cm(12.5))
+            for column, cell, width in zip(table.columns, hdr, widths):
+                column.width = width  # w:gridCol, which LibreOffice follows
+                cell.width = width  # w:tcW, which Word follows
             for where, note in rows:
                 cells = table.add_row().cells
+                for cell, width in zip(cells, widths):
+                    cell.width = width
                 cells[0].paragraphs[0].text = where
                 cells[0].paragraphs[0].style = st["Provenance Note"]
                 cells[1].paragraphs[0].text = note
