@@ -73,3 +73,15 @@ def test_case(name, hostile_project, cli):
         # the whole CLI run, file read included, stays under the budget
         assert peak < case["memory_mb"] * 1024 * 1024, f"{name} allocated {peak / 2**20:.1f} MB"
     assert sorted(p.name for p in hostile_project.rglob("*")) == before, "a rejected input must create no file"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in (HOSTILE / "text").glob("*.yaml")))
+def test_text_case_builds_every_format(case, hostile_project, cli):
+    """Odd characters in text are warnings for `check`, and never crash a renderer."""
+    stem = case.removesuffix(".yaml")
+    (hostile_project / "clauses" / case).write_bytes((HOSTILE / "text" / case).read_bytes())
+    cfg = hostile_project / "treatydraft.yml"
+    cfg.write_text(cfg.read_text().replace("outline:\n", f"outline:\n  - {stem}\n"))
+    result = cli("build", "-C", hostile_project)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (hostile_project / "build").iterdir()} == {"draft.md", "draft.html", "draft.docx"}

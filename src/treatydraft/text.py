@@ -26,11 +26,6 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "sd", "ug"})
 
 
-def clean(text: str) -> str:
-    """The text as outputs write it: CR LF and lone CR become LF, other control characters a space."""
-    return _CONTROL.sub(lambda m: "\n" if m.group().startswith("\r") else " ", text)
-
-
 def lint(text: str, language: str = "en") -> list[tuple[str, int, str]]:
     """Suspicious characters in clause text: ``(code, offset, message)`` for each kind found."""
     out = []
@@ -38,7 +33,7 @@ def lint(text: str, language: str = "en") -> list[tuple[str, int, str]]:
     if m:
         ch = m.group()
         what = "a carriage return" if ch.startswith("\r") else f"control character U+{ord(ch):04X}"
-        out.append(("control-in-text", m.start(), f"{what} in the text; outputs write it as {'a line break' if ch.startswith(chr(13)) else 'a space'}"))
+        out.append(("control-in-text", m.start(), f"{what} in the text; outputs write it as a space"))
     m = _BIDI.search(text)
     if m and language.split("-")[0] not in RTL_LANGUAGES:
         out.append(("bidi-control", m.start(), f"bidirectional control U+{ord(m.group()):04X} in the text can make it display differently from what it says"))
