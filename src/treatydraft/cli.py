@@ -243,7 +243,7 @@ def build(
 
 @app.command()
 def redline(
-    clauses: Annotated[Optional[list[str]], typer.Argument(metavar="[CLAUSE]...", help="Clause ids (default: every clause in the outline).", show_default=False)] = None,
+    clauses: Annotated[Optional[list[str]], typer.Argument(help="Clause ids (default: every clause in the outline).", show_default=False)] = None,
     against: Annotated[str, typer.Option("--against", metavar="source|REV|DIR", help="'source' (default): each paragraph against its source article; an existing directory: another project; else a git revision of this project, e.g. HEAD~1.")] = "source",
     fmt: Annotated[str, typer.Option("--format", help="term, md, html, docx (tracked changes; needs --out) or json.")] = "term",
     out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file (atomically) instead of stdout.", show_default=False)] = None,

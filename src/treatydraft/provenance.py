@@ -32,6 +32,7 @@ DEFAULT_LEVELS = {
     "control-in-text": "warning",
     "bidi-control": "warning",
     "invisible-character": "warning",
+    "uncovered-provision": "warning",
 }
 
 

@@ -82,13 +82,17 @@ class ClauseRedline:
     old_number: int | None = None
     notes: tuple[str, ...] = ()
 
+    def _counted(self) -> list[ItemRedline]:
+        # source mode: new and unresolved items have nothing to be compared with
+        return [i for i in self.items if i.status not in ("new", "unresolved")]
+
     @property
     def changed_words(self) -> int:
-        return sum(i.changed_words for i in self.items)
+        return sum(i.changed_words for i in self._counted())
 
     @property
     def total_words(self) -> int:
-        return sum(i.total_words for i in self.items)
+        return sum(i.total_words for i in self._counted())
 
     @property
     def share(self) -> float:
@@ -172,7 +176,7 @@ def counts_text(counts: dict, edited: dict | None = None) -> str:
 
 def title_line(redline: Redline) -> str:
     if redline.mode == "source":
-        how = "plain diff, substitutions not applied (--raw)" if redline.raw else "named substitutions applied first"
+        how = "plain diff without the named substitutions, --raw" if redline.raw else "named substitutions applied first"
         head = f"Redline of {redline.title} against its source articles ({how})"
     elif redline.mode == "git":
         head = f"Redline of {redline.title} against revision {redline.against}"
@@ -188,7 +192,7 @@ def item_heading(item: ItemRedline) -> str:
     parts = [item.where]
     if item.source_ref:
         parts.append(item.source_ref)
-    if item.status in ("new", "unresolved", "added", "removed", "moved", "unchanged"):
+    if item.status in ("new", "unresolved", "added", "removed", "moved", "changed", "unchanged"):
         parts.append(item.status if item.status != "new" else "new (no source)")
     if item.relation and item.relation != "new":
         parts.append(item.relation)
@@ -200,7 +204,7 @@ def item_summary(item: ItemRedline) -> str:
     parts = []
     if item.note:
         parts.append(item.note)
-    if item.status not in ("new", "unresolved"):
+    if item.status not in ("new", "unresolved", "unchanged"):
         words = f"{item.changed_words} of {item.total_words} words changed ({percent(item.share)}"
         if item.relation == "adapted" and item.budget is not None:
             words += f", budget {percent(item.budget)}" + (" — OVER BUDGET" if item.over_budget else "")
@@ -224,7 +228,22 @@ def clause_summary(clause: ClauseRedline, mode: str = "source") -> str:
         parts.append(clause.status)
         if clause.renumbered:
             parts.append(f"renumbered from Article {clause.old_number}")
+        tally: dict = {}
+        for i in clause.items:
+            if i.status != "unchanged":
+                tally[i.status] = tally.get(i.status, 0) + 1
+        moved_out = sum(1 for n in clause.notes if " moved to " in n)
+        if moved_out:
+            tally["moved out"] = moved_out
+        if tally and clause.status not in ("added", "removed"):
+            parts.append(", ".join(f"{n} {status}" for status, n in tally.items()))
     parts.append(f"{clause.changed_words} of {clause.total_words} words changed ({percent(clause.share)})")
+    new = sum(1 for i in clause.items if i.status == "new")
+    if new:
+        parts.append(f"new paragraphs/points: {new}")
+    unresolved = sum(1 for i in clause.items if i.status == "unresolved")
+    if unresolved:
+        parts.append(f"source not found: {unresolved}")
     budgets = [i for i in clause.items if i.relation == "adapted" and i.budget is not None]
     if mode == "source" and budgets:
         over = [i.where for i in budgets if i.over_budget]
@@ -243,7 +262,7 @@ def clause_summary(clause: ClauseRedline, mode: str = "source") -> str:
 
 def format_category(old: str, new: str) -> str:
     """What kind of format-only difference a ``format`` change is."""
-    if old.isspace() and new.isspace() or (old.strip() == "" and new.strip() == ""):
+    if old.strip() == "" and new.strip() == "":
         if "\u00a0" in old + new or "\u202f" in old + new:
             return "no-break space"
         return "whitespace"
