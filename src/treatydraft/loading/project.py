@@ -50,9 +50,12 @@ def _rel(root: Path, path: Path) -> str:
 def read_config(root: Path, diags: list[Diagnostic]) -> dict:
     path = root / CONFIG
     try:
-        tree = yamlsafe.load_bytes(path.read_bytes(), CONFIG)
+        tree = yamlsafe.load_bytes(yamlsafe.read(path, CONFIG), CONFIG)
     except InputError as exc:
         diags.extend(exc.diagnostics)
+        return {}
+    except OSError as exc:
+        diags.append(Diagnostic(CONFIG, 1, 1, "error", "io", f"cannot read: {exc.strerror}"))
         return {}
     r = Reader(CONFIG, diags)
     if tree is None:
@@ -182,7 +185,7 @@ def load_project(start: str | Path = ".", *, root: Path | None = None) -> Projec
             rel = _rel(root, path)
             cid = path.relative_to(clause_dir).with_suffix("").as_posix()
             try:
-                clauses[cid] = load_clause(path.read_bytes(), rel, cid)
+                clauses[cid] = load_clause(yamlsafe.read(path, rel), rel, cid)
             except InputError as exc:
                 diags.extend(exc.diagnostics)
             except OSError as exc:

@@ -192,7 +192,7 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
 
 
 def load_source(path: Path, display_path: str) -> Source:
-    data = path.read_bytes()
+    data = yamlsafe.read(path, display_path)
     text = yamlsafe.decode(data, display_path)
     fm_text, body, body_line = split_front_matter(text, display_path)
     try:

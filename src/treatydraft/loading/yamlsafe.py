@@ -12,6 +12,7 @@ decides what a plain ``1.10`` means.
 from __future__ import annotations
 
 import io
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -55,10 +56,26 @@ def _diag(path: str, line: int, col: int, code: str, message: str) -> InputError
     return InputError([Diagnostic(path, line, col, "error", code, message)])
 
 
+def read(file, path: str) -> bytes:
+    """A file's bytes, refusing one over the size limit before reading it."""
+    size = os.stat(file).st_size
+    if size > MAX_BYTES:
+        raise _too_large(path, size)
+    with open(file, "rb") as fh:
+        data = fh.read(MAX_BYTES + 1)  # the file may have grown since stat
+    if len(data) > MAX_BYTES:
+        raise _too_large(path, len(data))
+    return data
+
+
+def _too_large(path: str, size: int) -> InputError:
+    return _diag(path, 1, 1, "file-too-large", f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (2 MiB)")
+
+
 def decode(data: bytes, path: str) -> str:
     """Bytes → text, or an :class:`InputError` saying what is wrong with the encoding."""
     if len(data) > MAX_BYTES:
-        raise _diag(path, 1, 1, "file-too-large", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes (2 MiB)")
+        raise _too_large(path, len(data))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         if data.startswith(b"\xef\xbb\xbf"):
