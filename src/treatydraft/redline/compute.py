@@ -35,7 +35,7 @@ def clause_heading(clause: Clause, number: int | None) -> str:
         base = f"Article {number}"
     else:
         base = f"Clause {clause.id} (not in the outline)"
-    return f"{base} — {clause.title}" if clause.title else base
+    return f"{base} — {clause.title}" if clause.title and clause.title != base else base
 
 
 def outline_clauses(project: Project, ids: Sequence[str] | None) -> list[Clause]:

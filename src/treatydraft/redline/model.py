@@ -237,7 +237,8 @@ def clause_summary(clause: ClauseRedline, mode: str = "source") -> str:
             tally["moved out"] = moved_out
         if tally and clause.status not in ("added", "removed"):
             parts.append(", ".join(f"{n} {status}" for status, n in tally.items()))
-    parts.append(f"{clause.changed_words} of {clause.total_words} words changed ({percent(clause.share)})")
+    if clause.total_words:
+        parts.append(f"{clause.changed_words} of {clause.total_words} words changed ({percent(clause.share)})")
     new = sum(1 for i in clause.items if i.status == "new")
     if new:
         parts.append(f"new paragraphs/points: {new}")
