@@ -222,11 +222,12 @@ def test_cli_bundled_treaty(cli):
     assert any(line.startswith("| Art. 5(1) | removal-blocking | adapted | Directive 2011/93/EU | Art. 25(1) | ") for line in lines)
     assert "| Art. 2(e)(ii) | definitions | new | — | — | — | — |" in lines
     assert "| Preamble, para. 1 | preamble | new | — | — | — | — |" in lines
-    assert "Coverage list: 25. The source is shipped in part (Article 25 only)." in lines
+    assert "Coverage list: 2, 15, 21, 23, 25, 28. The source is shipped in part (Article 25 only)." in lines
+    assert "Articles 2, 15, 21, 23, 28 are not in sources/: coverage cannot be checked for them." in lines
 
 
 def test_cli_bundled_treaty_with_the_directive_articles_the_proposal_follows(cli, treaty):
-    edit(treaty / "treatydraft.yml", '  dir-2011-93-eu:\n    - "25"', '  dir-2011-93-eu: ["1", "2", "15", "21-28"]')
+    edit(treaty / "treatydraft.yml", 'dir-2011-93-eu: ["2", "15", "21", "23", "25", "28"]', 'dir-2011-93-eu: ["1", "2", "15", "21-28"]')
     result = cli("table", "-C", treaty)
     assert result.exit_code == 0
     section = result.stdout.split("## Coverage of source provisions\n", 1)[1]

@@ -10,7 +10,21 @@ Names are imported on first use, so ``treatydraft --help`` loads none of them.
 """
 
 __version__ = "0.1.0"
-__all__ = ["check", "check_path", "load_project", "lookup", "new_clause", "pin", "init_project"]
+__all__ = [
+    "build",
+    "check",
+    "check_path",
+    "export_akn",
+    "init_project",
+    "list_sources",
+    "load_project",
+    "lookup",
+    "new_clause",
+    "pin",
+    "redline",
+    "redline_model",
+    "table",
+]
 
 
 def __getattr__(name: str):

@@ -351,13 +351,14 @@ def table(project: Project, fmt: str = "md", *, by: str = "article", out: str | 
 
     Raises :class:`UsageError` for an unknown format or ``by``, and for html/docx without ``out``.
     """
+    from .fsio import write_atomic
     from .table import build_table
     from .tables import FORMATTERS
 
     table_args(fmt, by, out)
     data = FORMATTERS[fmt](build_table(project), by)
     if out is not None:
-        _write_output(out, data)
+        write_atomic(out, data)
     return data
 
 
@@ -376,23 +377,9 @@ def export_akn(project: Project, *, out: str | Path | None = None, date=None) ->
     written atomically. ``date`` (a :class:`datetime.date`) defaults to ``SOURCE_DATE_EPOCH``
     or today."""
     from .akn import export
+    from .fsio import write_atomic
 
     data = export(project, date=date)
     if out is not None:
-        _write_output(out, data)
+        write_atomic(out, data)
     return data
-
-
-def _write_output(out: str | Path, data: bytes) -> None:
-    """Write atomically, then give the file the usual permissions (the temp file is 0600)."""
-    import os
-
-    from .fsio import write_atomic
-
-    write_atomic(out, data)
-    mask = os.umask(0)
-    os.umask(mask)
-    try:
-        os.chmod(out, 0o666 & ~mask)
-    except OSError:
-        pass
