@@ -46,7 +46,16 @@ def hostile_project(tmp_path):
     return root
 
 
-@pytest.mark.parametrize("name", sorted(MANIFEST))
+CLAUSE_CASES = sorted(n for n, c in MANIFEST.items() if "file" in c or "generate" in c)
+TEMPLATE_CASES = sorted(n for n, c in MANIFEST.items() if "template" in c)
+REDLINE_CASES = sorted(n for n, c in MANIFEST.items() if "pair" in c or "generate_pair" in c)
+
+
+def test_every_manifest_entry_is_run():
+    assert sorted(CLAUSE_CASES + TEMPLATE_CASES + REDLINE_CASES) == sorted(MANIFEST)
+
+
+@pytest.mark.parametrize("name", CLAUSE_CASES)
 def test_case(name, hostile_project, cli):
     case = MANIFEST[name]
     data = GENERATORS[case["generate"]]() if "generate" in case else (HOSTILE / case["file"]).read_bytes()
@@ -85,3 +94,80 @@ def test_text_case_builds_every_format(case, hostile_project, cli):
     result = cli("build", "-C", hostile_project)
     assert result.exit_code == 0, result.output
     assert {p.name for p in (hostile_project / "build").iterdir()} == {"draft.md", "draft.html", "draft.docx"}
+
+
+SECRET = "TOP-SECRET-DELEGATION-TEXT"
+
+
+@pytest.mark.parametrize("name", TEMPLATE_CASES)
+def test_template_case(name, tmp_path, cli):
+    case = MANIFEST[name]
+    root = copy_project(FIXTURES / "mini", tmp_path / "p")
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    templates = root / "templates"
+    templates.mkdir()
+    text = (HOSTILE / case["template"]).read_text().replace("@SECRET@", str(secret))
+    (templates / "draft.md.j2").write_text(text)
+    if "symlink" in case:
+        (templates / case["symlink"]).symlink_to(secret)
+    start = time.perf_counter()
+    result = cli("build", "--format", "md", "-C", root)
+    elapsed = time.perf_counter() - start
+    assert "Traceback" not in result.output
+    assert result.exit_code == case["exit"], result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"templates/draft.md.j2:{case['line']}:1: error[{case['code']}]: "), lines[0]
+    assert case["message"] in lines[0], lines[0]
+    assert SECRET not in result.output
+    assert not (root / "build").exists(), "a failed build writes nothing"
+    assert elapsed < case.get("budget_s", 5.0), f"{name} took {elapsed:.2f}s"
+
+
+def unrelated_200k() -> tuple[str, str]:
+    import random
+
+    def text(seed: int) -> str:
+        rng = random.Random(seed)
+        words = [rng.choice("abcdefghijklmnopqrstuvwxyz") * rng.randint(1, 9) for _ in range(3000)]
+        out = []
+        while sum(map(len, out)) < 200_000:
+            out.append(" ".join(rng.choice(words) for _ in range(rng.randint(5, 25))) + ". ")
+        return "".join(out)[:200_000]
+
+    return text(1), text(2)
+
+
+PAIR_GENERATORS = {"unrelated_200k": unrelated_200k}
+
+
+@pytest.mark.parametrize("name", REDLINE_CASES)
+def test_redline_case(name, tmp_path):
+    import treatydraft.redline as rl
+    from treatydraft.fsio import write_atomic
+
+    case = MANIFEST[name]
+    if "pair" in case:
+        old = (HOSTILE / f"{case['pair']}.old.txt").read_text(encoding="utf-8")
+        new = (HOSTILE / f"{case['pair']}.new.txt").read_text(encoding="utf-8")
+    else:
+        old, new = PAIR_GENERATORS[case["generate_pair"]]()
+    start = time.perf_counter()
+    model = rl.pair(old, new)
+    outputs = {fmt: rl.render(model, fmt) for fmt in ("term", "md", "html", "json", "docx")}  # each verified
+    elapsed = time.perf_counter() - start
+    [item] = list(model.items())
+    assert (item.old, item.new) == (old, new)
+    for fmt in ("html", "json", "docx"):
+        assert rl._module(fmt).extract(outputs[fmt]) == [(old, new)], fmt
+    assert model.approximate is case["approximate"]
+    if case["approximate"]:
+        assert "approximate" in outputs["term"] and "approximate" in outputs["html"]
+    kinds = [c.kind for c in item.changes]
+    if "substantive" in case:
+        assert sum(k in ("delete", "insert") for k in kinds) == case["substantive"], item.changes
+    if "format_only" in case:
+        assert kinds.count("format") == case["format_only"], item.changes
+    assert elapsed < case.get("budget_s", 5.0), f"{name} took {elapsed:.2f}s"
+    write_atomic(tmp_path / "r.docx", outputs["docx"])  # a real file LibreOffice could open

@@ -7,6 +7,8 @@ The public API (the CLI uses nothing else)::
     report = check(project)
 
 Names are imported on first use, so ``treatydraft --help`` loads none of them.
+``treatydraft.redline`` is the redline package; the rendering use case is
+``treatydraft.api.redline`` (and ``redline_model`` here).
 """
 
 __version__ = "0.1.0"
@@ -21,7 +23,6 @@ __all__ = [
     "lookup",
     "new_clause",
     "pin",
-    "redline",
     "redline_model",
     "table",
 ]

@@ -43,12 +43,12 @@ class _Env(ImmutableSandboxedEnvironment):
     def call_binop(self, context, operator, left, right):
         if operator == "**":
             if isinstance(right, int) and abs(right) > 1000:
-                raise SecurityError("exponent too large")
+                raise SecurityError("template resource limit: exponent too large")
             return left**right
         if isinstance(left, int) and isinstance(right, (str, list, tuple)):
             left, right = right, left
         if isinstance(left, (str, list, tuple)) and isinstance(right, int) and len(left) * right > MAX_SEQUENCE:
-            raise SecurityError("the result of * would be too large")
+            raise SecurityError("template resource limit: the result of * would be too large")
         return left * right
 
 
@@ -178,13 +178,32 @@ def template_error(exc: BaseException, name: str, env, project_root: str | None)
     return InputError([Diagnostic(path, line, 1, "error", "template", _message(exc))])
 
 
+#: Limits for rendering a project's own templates, which may come from another delegation.
+RENDER_CPU_SECONDS = 10
+RENDER_WALL_SECONDS = 12
+RENDER_MEMORY_BYTES = 1 << 30  # address space the rendering may add to the process
+MAX_OUTPUT_BYTES = 256 << 20
+
+
 def render_template(name: str, context: dict, template_dirs=(), project_root: str | None = None) -> str:
     """Render ``name`` (project template first, then built-in) with ``context``.
 
     Raises :class:`~treatydraft.errors.InputError` with one ``template`` diagnostic on any
     template failure: syntax error, undefined name, sandbox violation, a missing or
-    escaping include, or an exception inside the template.
+    escaping include, an exception inside the template, or a template that exceeds its
+    resource limits (``template resource limit``).
+
+    When the project has template folders, rendering runs in a forked child process with
+    CPU-time and memory limits and a wall-clock deadline, so a hostile template can
+    neither hang nor exhaust the tool; the built-in templates render in-process.
     """
+    dirs = tuple(d for d in template_dirs if d and os.path.isdir(d) and os.listdir(d))
+    if dirs and hasattr(os, "fork"):
+        return _render_limited(name, context, dirs, project_root)
+    return _render(name, context, dirs, project_root)
+
+
+def _render(name: str, context: dict, template_dirs, project_root: str | None) -> str:
     env = make_env(tuple(template_dirs))
     try:
         template = env.get_template(name)
@@ -193,3 +212,84 @@ def render_template(name: str, context: dict, template_dirs=(), project_root: st
         raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - every template failure becomes a diagnostic
         raise template_error(exc, name, env, project_root) from None
+
+
+def _limit_error(name: str, project_root: str | None, what: str) -> InputError:
+    path = f"templates/{name}" if project_root else name
+    return InputError([Diagnostic(path, 1, 1, "error", "template", f"template resource limit: {what}; nothing was written")])
+
+
+def _render_limited(name: str, context: dict, template_dirs, project_root: str | None) -> str:
+    import pickle
+    import resource
+    import select
+    import signal
+    import time
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: limits, render, send the result, exit without cleanup
+        status = 0
+        try:
+            os.close(read_fd)
+            resource.setrlimit(resource.RLIMIT_CPU, (RENDER_CPU_SECONDS, RENDER_CPU_SECONDS + 1))
+            with open("/proc/self/statm") as fh:
+                vsize = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            limit = vsize + RENDER_MEMORY_BYTES
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            try:
+                result = ("ok", _render(name, context, template_dirs, project_root))
+            except InputError as exc:
+                result = ("error", exc.diagnostics)
+            except MemoryError:
+                result = ("limit", f"rendering needed more than {RENDER_MEMORY_BYTES >> 20} MiB of memory")
+            try:
+                payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                payload = pickle.dumps(("limit", "the rendered output is too large"))
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(write_fd, view) :]
+        except BaseException:  # noqa: BLE001 - the child must never return into the caller
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    chunks, size = [], 0
+    deadline = time.monotonic() + RENDER_WALL_SECONDS
+    problem = None
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                problem = f"rendering took longer than {RENDER_WALL_SECONDS} s"
+                break
+            ready, _, _ = select.select([read_fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(read_fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_OUTPUT_BYTES:
+                problem = f"the rendered output is larger than {MAX_OUTPUT_BYTES >> 20} MiB"
+                break
+    finally:
+        os.close(read_fd)
+        if problem:
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if problem is None and os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        problem = f"rendering used more than {RENDER_CPU_SECONDS} s of CPU" if sig in (signal.SIGXCPU, signal.SIGKILL) else f"rendering was stopped by signal {sig}"
+    if problem is None and not chunks:
+        problem = "rendering failed in its sandbox process"
+    if problem is not None:
+        raise _limit_error(name, project_root, problem)
+    kind, value = pickle.loads(b"".join(chunks))
+    if kind == "ok":
+        return value
+    if kind == "error":
+        raise InputError(value)
+    raise _limit_error(name, project_root, value)
