@@ -179,8 +179,8 @@ def template_error(exc: BaseException, name: str, env, project_root: str | None)
 
 
 #: Limits for rendering a project's own templates, which may come from another delegation.
-RENDER_CPU_SECONDS = 10
-RENDER_WALL_SECONDS = 12
+RENDER_CPU_SECONDS = 8
+RENDER_WALL_SECONDS = 10
 RENDER_MEMORY_BYTES = 1 << 30  # address space the rendering may add to the process
 MAX_OUTPUT_BYTES = 256 << 20
 
