@@ -87,7 +87,7 @@ def test_sandbox_is_immutable(cli, small):
 
 def test_huge_strings_are_refused(cli, small):
     write(small, "draft.md.j2", "x\n{{ 'x' * 1000000000 }}\n")
-    assert_fails(cli, small, "templates/draft.md.j2:2:1: error[template]: the result of * would be too large")
+    assert_fails(cli, small, "templates/draft.md.j2:2:1: error[template]: template resource limit: the result of * would be too large")
 
 
 def test_include_with_dotdot_is_refused(cli, small):

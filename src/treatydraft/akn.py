@@ -26,7 +26,6 @@ space (the same as the draft renderers); nothing else changes.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date as _date
 from datetime import datetime, timezone
@@ -37,6 +36,8 @@ from . import addresses
 from .assemble import REF, _Numbers
 from .model import Draft, DraftItem, Paragraph, Project
 from .numbering import roman
+from .render.common import ILLEGAL, clean
+from .reproducible import source_date_epoch
 from .table import build_table, paired
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -45,7 +46,6 @@ AGREED = "Have agreed as follows:"
 
 _A = "{%s}" % AKN_NS
 _T = "{%s}" % TD_NS
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _WS = re.compile("[ \t\r\n]+")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _ID = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -54,18 +54,14 @@ _ID = re.compile(r"[^A-Za-z0-9_.-]+")
 LANGUAGES = {"en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "zh": "zho", "ar": "ara", "de": "deu", "it": "ita", "pt": "por", "nl": "nld", "pl": "pol"}
 
 
-def _clean(text: str | None) -> str:
-    return _WS.sub(" ", _ILLEGAL.sub(" ", text or "")).strip()
-
-
 def slug(title: str) -> str:
     return _SLUG.sub("-", title.lower()).strip("-")[:80].strip("-") or "draft"
 
 
 def draft_date() -> _date:
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return datetime.fromtimestamp(int(value), tz=timezone.utc).date()
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).date()
     return _date.today()
 
 
@@ -105,7 +101,7 @@ class _Refs:
 
 def _fill(el, segments: list[tuple[str, str | None]]) -> None:
     """Put the segments into ``el`` as text and ``ref`` children, whitespace mapped."""
-    texts = [_WS.sub(" ", _ILLEGAL.sub(" ", t)) for t, _ in segments]
+    texts = [_WS.sub(" ", ILLEGAL.sub(" ", t)) for t, _ in segments]
     if texts:
         texts[0] = texts[0].lstrip(" ")
         texts[-1] = texts[-1].rstrip(" ")
@@ -140,7 +136,7 @@ class _Writer:
             self.p(_e(el, "content"), item, raw)
             return
         lst = _e(el, "list", eId=f"{eid}__list_1")
-        if _clean(item.text):
+        if clean(item.text):
             self.p(_e(lst, "intro"), item, raw)
         for sub, sub_raw in zip(item.items, raw.points):
             self.hier(lst, "point", f"{eid}__list_1__point_{sub.label}", f"({sub.label})", sub, sub_raw)
@@ -153,7 +149,7 @@ class _Writer:
             _fill(el, self.refs.segments(raw.text, item.text))
             return
         bl = _e(parent, "blockList", eId=eid)
-        if _clean(item.text):
+        if clean(item.text):
             _fill(_e(bl, "listIntroduction"), self.refs.segments(raw.text, item.text))
         for sub, sub_raw in zip(item.items, raw.points):
             sid = f"{eid}__item_{sub.label}"
@@ -191,7 +187,7 @@ def export(project: Project, draft: Draft | None = None, *, date: _date | None =
         if tag == "FRBRWork":
             _e(frbr, "FRBRcountry", value="un")
             _e(frbr, "FRBRsubtype", value="convention")
-            _e(frbr, "FRBRname", value=_clean(draft.title))
+            _e(frbr, "FRBRname", value=clean(draft.title))
         elif tag == "FRBRExpression":
             _e(frbr, "FRBRlanguage", language=lang)
         else:
@@ -203,7 +199,7 @@ def export(project: Project, draft: Draft | None = None, *, date: _date | None =
     _e(refs, "TLCOrganization", eId="treatydraft", href="/ontology/organization/treatydraft", showAs="treatydraft")
 
     preface = _e(act, "preface")
-    _e(_e(_e(preface, "longTitle"), "p"), "docTitle", _clean(draft.title))
+    _e(_e(_e(preface, "longTitle"), "p"), "docTitle", clean(draft.title))
 
     preamble_pairs = [(it, raw) for g, _, it, raw, _ in pairs if g == "Preamble"]
     preamble = _e(act, "preamble")
@@ -226,13 +222,13 @@ def export(project: Project, draft: Draft | None = None, *, date: _date | None =
             n, title = first_of_chapter[art.number]
             container = _e(body, "chapter", eId=f"chp_{n}")
             _e(container, "num", f"Chapter {roman(n).upper()}")
-            _e(container, "heading", _clean(title))
+            _e(container, "heading", clean(title))
         elif art.chapter is None:
             container = body
         a = _e(container, "article", eId=f"art_{art.number}")
         _e(a, "num", f"Article {art.number}")
-        if _clean(art.title):
-            _e(a, "heading", _clean(art.title))
+        if clean(art.title):
+            _e(a, "heading", clean(art.title))
         for i, (item, raw) in enumerate(zip(art.paragraphs, raw_by_article.get(art.number, [])), start=1):
             w.hier(a, "paragraph", f"art_{art.number}__para_{item.label or i}", f"{item.label}." if item.label else None, item, raw)
 
@@ -277,5 +273,5 @@ def _provenance(project: Project, draft: Draft, other, refs, derivations) -> Non
     for sid in used:
         src = project.sources.get(sid)
         href = str(src.meta.get("eli") or src.path) if src else sid
-        _e(refs, "TLCReference", eId=_source_eid(sid), name="source", href=href, showAs=_clean(src.short if src else sid))
+        _e(refs, "TLCReference", eId=_source_eid(sid), name="source", href=href, showAs=clean(src.short if src else sid))
 

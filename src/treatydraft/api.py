@@ -244,7 +244,7 @@ def build(
     from .assemble import assemble, reference_diagnostics
     from .fsio import write_atomic
     from .render import EXTENSIONS, RENDERERS, RenderOptions
-    from .render.docx import source_date_epoch
+    from .reproducible import source_date_epoch
 
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in RENDERERS]

@@ -83,6 +83,22 @@ def check_project(project: Project) -> list[Diagnostic]:
 
     out: list[Diagnostic] = []
     rules = project.rule_map()
+    # Many paragraphs share a source text: fold and hash each one once.
+    folded: dict[str, str] = {}
+    pins: dict[str, str] = {}
+
+    def source_fold(text: str) -> str:
+        hit = folded.get(text)
+        if hit is None:
+            hit = folded[text] = fold(text)
+        return hit
+
+    def source_pin(text: str) -> str:
+        hit = pins.get(text)
+        if hit is None:
+            hit = pins[text] = pin_hash(text)
+        return hit
+
     used_rules: set[str] = set()
     seen: dict[str, object] = {}
     for entry in project.outline:
@@ -114,7 +130,7 @@ def check_project(project: Project) -> list[Diagnostic]:
             where = _where(clause, item)
             if prov.pin is None:
                 out.append(_d(prov.pos, "unpinned", f"{where}: no pin for {addresses.display(res.node.address)}; run 'treatydraft pin {clause.id}'"))
-            elif prov.pin != pin_hash(res.source_text):
+            elif prov.pin != source_pin(res.source_text):
                 out.append(_d(prov.pin_pos or prov.pos, "pin-mismatch", f"{where}: the source text at {addresses.display(res.node.address)} changed since it was pinned; review it, then run 'treatydraft pin {clause.id}'"))
             if bad_rule:
                 continue
@@ -125,7 +141,7 @@ def check_project(project: Project) -> list[Diagnostic]:
                     out.append(_d(item.text_pos, "verbatim-mismatch", f"{where} is marked verbatim but differs from {addresses.display(res.node.address)}: {_changes(result.ops)}"))
             elif prov.relation == "adapted":
                 budget = prov.budget if prov.budget is not None else project.default_budget
-                result = substitution.redline(fold(res.source_text), fold(item.text), rules, prov.substitutions)
+                result = substitution.redline(source_fold(res.source_text), fold(item.text), rules, prov.substitutions)
                 changed, total = diffing.word_stats(result.ops)
                 share = changed / total if total else 0.0
                 if share > budget + 1e-9:

@@ -58,6 +58,21 @@ def _compile(rules: Rules, names: Sequence[str]) -> tuple[re.Pattern[str], dict[
     return re.compile("|".join(alternatives)), table
 
 
+#: (rule names, their tables) -> compiled alternation; ``check`` applies the same few
+#: rule sets to thousands of paragraphs.
+_COMPILED: dict = {}
+
+
+def _compiled(rules: Rules, names: Sequence[str]) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    key = tuple((name, tuple(rules[name].items())) for name in names)
+    hit = _COMPILED.get(key)
+    if hit is None:
+        if len(_COMPILED) > 256:
+            _COMPILED.clear()
+        hit = _COMPILED[key] = _compile(rules, names)
+    return hit
+
+
 def apply(text: str, rules: Rules, names: Sequence[str]) -> list[Segment]:
     """Apply the named rules to ``text`` in one pass.
 
@@ -70,7 +85,7 @@ def apply(text: str, rules: Rules, names: Sequence[str]) -> list[Segment]:
         raise KeyError(missing[0])
     if not any(p for name in names for p in rules[name]):
         return [Segment(text, text, None)] if text else []
-    regex, table = _compile(rules, names)
+    regex, table = _compiled(rules, names)
     segments: list[Segment] = []
     pos = 0
     for m in regex.finditer(text):

@@ -13,10 +13,9 @@ timestamps come from it, so the same input gives the same bytes.
 from __future__ import annotations
 
 import io
-import os
 import zipfile
-from datetime import datetime, timezone
 
+from ..reproducible import normalise_zip, timestamp
 from . import wordml
 from .model import (
     DELETE,
@@ -34,14 +33,6 @@ from .model import (
 )
 
 AUTHOR = "treatydraft"
-
-
-def timestamp() -> datetime:
-    """``SOURCE_DATE_EPOCH`` if set (and valid), else now; UTC, whole seconds."""
-    sde = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if sde.isdigit():
-        return datetime.fromtimestamp(int(sde), tz=timezone.utc)
-    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def _changes(b: wordml.Builder, changes) -> list:
@@ -122,21 +113,7 @@ def render(redline: Redline) -> bytes:
     props.revision = 1
     buf = io.BytesIO()
     doc.save(buf)
-    return deterministic_zip(buf.getvalue(), when)
-
-
-def deterministic_zip(data: bytes, when: datetime) -> bytes:
-    """The same zip with every entry stamped ``when`` (zip times cannot precede 1980)."""
-    stamp = max(when, datetime(1980, 1, 1, tzinfo=timezone.utc)).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=stamp)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            zi.create_system = 3
-            dst.writestr(zi, src.read(info.filename))
-    return out.getvalue()
+    return normalise_zip(buf.getvalue(), int(when.timestamp()))
 
 
 #: caps for reading a .docx back (ours, but read as untrusted all the same)

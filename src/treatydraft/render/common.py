@@ -26,7 +26,7 @@ from ..addresses import display
 from ..model import Draft, DraftItem, Provenance
 from ..numbering import roman
 
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _WS = re.compile("[ \t\r\n]+")
 
 AGREED = "Have agreed as follows:"
@@ -36,7 +36,7 @@ def clean(text: str | None) -> str:
     """The documented whitespace/control-character mapping (see the module docstring)."""
     if not text:
         return ""
-    return _WS.sub(" ", _ILLEGAL.sub(" ", text)).strip()
+    return _WS.sub(" ", ILLEGAL.sub(" ", text)).strip()
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,11 @@
 from __future__ import annotations
 
 import io
-import os
-import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..model import Draft
+from ..reproducible import normalise_zip, source_date_epoch
 from .common import RenderOptions, view, walk_items
 
 REFERENCE = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
@@ -41,35 +40,6 @@ STYLE_NAMES = (
     "Testimonium",
     "Provenance Note",
 )
-
-
-def source_date_epoch() -> int | None:
-    """``SOURCE_DATE_EPOCH`` as an int, or ``None`` when unset or not a number."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value.isdigit():
-        return None
-    return int(value)
-
-
-def normalise_zip(data: bytes, epoch: int | None = None) -> bytes:
-    """The same zip with fixed entry dates, permissions and order (``[Content_Types].xml`` first)."""
-    if epoch is None:
-        date_time = (1980, 1, 1, 0, 0, 0)
-    else:
-        t = datetime.fromtimestamp(max(epoch, 315532800), tz=timezone.utc)
-        date_time = (t.year, t.month, t.day, t.hour, t.minute, t.second - t.second % 2)
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
-    order = [n for n in names if n == "[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            z.writestr(info, src.read(name), compresslevel=6)
-    return out.getvalue()
 
 
 def _set_core(doc, draft_title: str, language: str, epoch: int | None) -> None:

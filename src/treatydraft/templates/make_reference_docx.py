@@ -18,7 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from treatydraft.render.docx import normalise_zip
+from treatydraft.reproducible import normalise_zip
 
 OUT = Path(__file__).resolve().parent / "reference.docx"
 FONT = "Times New Roman"
