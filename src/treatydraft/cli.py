@@ -42,13 +42,26 @@ def _fail(exc: TreatyDraftError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
+def _run(fn, *args, **kwargs):
+    """Call the API; a tool error becomes its diagnostic lines and exit code."""
+    try:
+        return fn(*args, **kwargs)
+    except TreatyDraftError as exc:
+        _fail(exc)
+
+
+def _emit(data: str | bytes, out: Path | None) -> None:
+    """Say where the output went, or print it."""
+    if out is not None:
+        typer.echo(f"wrote {out}")
+    else:
+        typer.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
+
+
 def _project(directory: Path):
     from . import api
 
-    try:
-        return api.load_project(directory)
-    except TreatyDraftError as exc:
-        _fail(exc)
+    return _run(api.load_project, directory)
 
 
 @app.command()
@@ -68,10 +81,7 @@ def check(
     if fmt not in ("text", "json", "github"):
         _err(f"treatydraft: error: --format must be text, json or github, not '{fmt}'")
         raise typer.Exit(2)
-    try:
-        report, project = api.check_path(directory)
-    except TreatyDraftError as exc:
-        _fail(exc)
+    report, project = _run(api.check_path, directory)
     out = report.render(fmt)
     if out:
         typer.echo(out)
@@ -95,10 +105,7 @@ def pin(
     from . import api
 
     project = _project(directory)
-    try:
-        changed, report = api.pin(project, clauses or None)
-    except TreatyDraftError as exc:
-        _fail(exc)
+    changed, report = _run(api.pin, project, clauses or None)
     for d in report.sorted():
         _err(d.format())
     for path in changed:
@@ -122,10 +129,7 @@ def new(
     from . import api
 
     project = _project(directory)
-    try:
-        path = api.new_clause(project, clause_id, source, title=title)
-    except TreatyDraftError as exc:
-        _fail(exc)
+    path = _run(api.new_clause, project, clause_id, source, title=title)
     typer.echo(f"created {path}; add '{clause_id}' to the outline in treatydraft.yml")
 
 
@@ -139,10 +143,7 @@ def init(
     """
     from . import api
 
-    try:
-        created = api.init_project(directory)
-    except TreatyDraftError as exc:
-        _fail(exc)
+    created = _run(api.init_project, directory)
     for path in created:
         typer.echo(f"created {path}")
 
@@ -174,10 +175,7 @@ def sources_show(
     from . import addresses, api
 
     project = _project(directory)
-    try:
-        src, node = api.lookup(project, ref)
-    except TreatyDraftError as exc:
-        _fail(exc)
+    src, node = _run(api.lookup, project, ref)
     heading = f" — {node.heading}" if node.heading else ""
     typer.echo(f"{src.short}, {addresses.display(node.address)}{heading}")
     typer.echo("")
@@ -264,14 +262,8 @@ def redline(
 
     project = _project(directory)
     color = fmt == "term" and out is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    try:
-        data = api.redline(project, clauses or None, against=against, fmt=fmt, raw=raw, color=color, out=out)
-    except TreatyDraftError as exc:
-        _fail(exc)
-    if out is not None:
-        typer.echo(f"wrote {out}")
-    else:
-        typer.echo(data, nl=False)
+    data = _run(api.redline, project, clauses or None, against=against, fmt=fmt, raw=raw, color=color, out=out)
+    _emit(data, out)
 
 
 @app.command()
@@ -289,19 +281,10 @@ def table(
     """
     from . import api
 
-    try:
-        api.table_args(fmt, by, out)
-    except TreatyDraftError as exc:
-        _fail(exc)
+    _run(api.table_args, fmt, by, out)
     project = _project(directory)
-    try:
-        data = api.table(project, fmt, by=by, out=out)
-    except TreatyDraftError as exc:
-        _fail(exc)
-    if out is not None:
-        typer.echo(f"wrote {out}")
-    else:
-        typer.echo(data.decode("utf-8"), nl=False)
+    data = _run(api.table, project, fmt, by=by, out=out)
+    _emit(data, out)
 
 
 @app.command()
@@ -321,14 +304,8 @@ def export(
         _err(f"treatydraft: error: --format must be akn, not '{fmt}'")
         raise typer.Exit(2)
     project = _project(directory)
-    try:
-        data = api.export_akn(project, out=out)
-    except TreatyDraftError as exc:
-        _fail(exc)
-    if out is not None:
-        typer.echo(f"wrote {out}")
-    else:
-        typer.echo(data.decode("utf-8"), nl=False)
+    data = _run(api.export_akn, project, out=out)
+    _emit(data, out)
 
 
 def main() -> None:
