@@ -399,3 +399,12 @@ def test_integrity_error_is_internal() -> None:
 
         model = pair("a b", "a c")
         verify_output(model, "json", rl_json.render(model).replace('"c"', '"d"'))
+
+
+def test_against_a_draft_the_terminal_names_unchanged_paragraphs_without_repeating_them(cli, small: Path, tmp_path: Path) -> None:
+    newer = copy_project(SMALL, tmp_path / "newer")
+    r = cli("redline", "--against", small, "-C", newer)
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert "  paragraph 1 — unchanged" in lines
+    assert lines[lines.index("  paragraph 1 — unchanged") + 1].startswith("  paragraph 2")

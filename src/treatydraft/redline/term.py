@@ -79,6 +79,8 @@ def render(redline: Redline, *, color: bool = False) -> str:
             lines.append(f"  {note}")
         for item in clause.items:
             lines.append(f"  {item_heading(item)}")
+            if redline.mode != "source" and item.status == "unchanged":
+                continue  # against a draft, unchanged text is only named, not repeated
             body = "".join(change_text(c, color) for c in item.changes)
             lines.append(_indent(body, "    "))
             summary = item_summary(item)
