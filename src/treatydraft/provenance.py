@@ -79,10 +79,43 @@ def resolve(project: Project, clause: Clause, item: Paragraph, out: list[Diagnos
 
 def check_project(project: Project) -> list[Diagnostic]:
     """Every finding about a loaded project (levels not yet applied)."""
+    from .parallel import map_chunks
+
+    out: list[Diagnostic] = []
+    seen: dict[str, object] = {}
+    for entry in project.outline:
+        if entry.clause_id in seen:
+            out.append(_d(entry.pos, "duplicate-outline", f"'{entry.clause_id}' appears twice in the outline"))
+        seen[entry.clause_id] = entry
+        if entry.clause_id not in project.clauses:
+            hint = _hint(entry.clause_id, project.clauses)
+            out.append(_d(entry.pos, "missing-clause", f"outline entry '{entry.clause_id}' has no file clauses/{entry.clause_id}.yaml{hint}"))
+    for cid, clause in sorted(project.clauses.items()):
+        if cid not in seen:
+            out.append(_d(clause.pos, "unused-clause", f"clause '{cid}' is not in the outline of treatydraft.yml"))
+    used_rules: set[str] = set()
+    # The provenance of each clause is checked on its own: on a large project, in parallel.
+    results = map_chunks(
+        lambda ids: check_clauses(project, ids),
+        sorted(project.clauses),
+        weight=lambda cid: sum(1 for it in project.clauses[cid].walk() if it.provenance and it.provenance.relation != "new"),
+    )
+    for diags, used in results:
+        out.extend(diags)
+        used_rules |= used
+    for name, rule in project.rules.items():
+        if name not in used_rules:
+            out.append(Diagnostic(project.config_path, 1, 1, "warning", "unused-rule", f"substitution rule '{name}' is used by no paragraph"))
+    return out
+
+
+def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[str]]:
+    """The provenance findings of some clauses, and the substitution rules they use."""
     from . import diffing, substitution
 
     out: list[Diagnostic] = []
     rules = project.rule_map()
+    used_rules: set[str] = set()
     # Many paragraphs share a source text: fold and hash each one once.
     folded: dict[str, str] = {}
     pins: dict[str, str] = {}
@@ -99,19 +132,7 @@ def check_project(project: Project) -> list[Diagnostic]:
             hit = pins[text] = pin_hash(text)
         return hit
 
-    used_rules: set[str] = set()
-    seen: dict[str, object] = {}
-    for entry in project.outline:
-        if entry.clause_id in seen:
-            out.append(_d(entry.pos, "duplicate-outline", f"'{entry.clause_id}' appears twice in the outline"))
-        seen[entry.clause_id] = entry
-        if entry.clause_id not in project.clauses:
-            hint = _hint(entry.clause_id, project.clauses)
-            out.append(_d(entry.pos, "missing-clause", f"outline entry '{entry.clause_id}' has no file clauses/{entry.clause_id}.yaml{hint}"))
-    for cid, clause in sorted(project.clauses.items()):
-        if cid not in seen:
-            out.append(_d(clause.pos, "unused-clause", f"clause '{cid}' is not in the outline of treatydraft.yml"))
-    for clause in project.clauses.values():
+    for clause in (project.clauses[cid] for cid in clause_ids):
         for item in clause.walk():
             for code, _offset, message in lint(item.text, project.language):
                 out.append(_d(item.text_pos, code, f"{describe(item.key_path)}: {message}"))
@@ -146,10 +167,7 @@ def check_project(project: Project) -> list[Diagnostic]:
                 share = changed / total if total else 0.0
                 if share > budget + 1e-9:
                     out.append(_d(item.text_pos, "adapted-over-budget", f"{where} changes {share:.0%} of the words of {addresses.display(res.node.address)}; its budget is {budget:.0%} ({changed} of {total} words)"))
-    for name, rule in project.rules.items():
-        if name not in used_rules:
-            out.append(Diagnostic(project.config_path, 1, 1, "warning", "unused-rule", f"substitution rule '{name}' is used by no paragraph"))
-    return out
+    return out, used_rules
 
 
 def _changes(ops, limit: int = 4) -> str:

@@ -18,12 +18,15 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..model import Draft
 from ..reproducible import normalise_zip, source_date_epoch
 from .common import RenderOptions, view, walk_items
+
+_BREAKS = re.compile(r"(\t|\n|\r)")
 
 REFERENCE = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
 
@@ -77,9 +80,67 @@ def _set_language(doc, language: str) -> None:
     lang.set(qn("w:val"), language)
 
 
+class _Writer:
+    """Appends ``w:p`` elements straight to the body, as python-docx's ``add_paragraph`` would.
+
+    Same XML as ``doc.add_paragraph(text, style)``: ``w:pPr/w:pStyle`` first, then
+    one ``w:r`` when there is text, whose content is ``w:t`` runs split at a tab
+    (``w:tab``) or line break (``w:br``), with ``xml:space="preserve"`` on a ``w:t``
+    that starts or ends with whitespace. But the style id is looked up once per
+    style name (not once per paragraph by scanning every style), and the elements
+    are appended to a body whose ``w:sectPr`` has been taken out (and is put back
+    at the end), so there is no search for ``w:sectPr`` on each insert: the
+    build is linear in the size of the draft.
+    """
+
+    def __init__(self, parent, style_ids: dict[str, str | None]):
+        from docx.oxml.ns import qn
+        from lxml import etree
+
+        self.parent = parent
+        self.style_ids = style_ids
+        self.sub = etree.SubElement
+        self.P, self.PPR, self.PSTYLE, self.VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+        self.R, self.T, self.TAB, self.BR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br")
+        self.SPACE = qn("xml:space")
+
+    def paragraph(self, text: str, style: str, parent=None):
+        sub = self.sub
+        p = sub(self.parent if parent is None else parent, self.P)
+        ppr = sub(p, self.PPR)
+        sid = self.style_ids[style]
+        if sid is not None:
+            sub(ppr, self.PSTYLE).set(self.VAL, sid)
+        if text:
+            self.run(p, text)
+        return p
+
+    def run(self, p, text: str):
+        r = self.sub(p, self.R)
+        if "\t" in text or "\n" in text or "\r" in text:
+            for piece in _BREAKS.split(text):
+                if piece == "\t":
+                    self.sub(r, self.TAB)
+                elif piece in ("\n", "\r"):
+                    self.sub(r, self.BR)
+                elif piece:
+                    self.text(r, piece)
+        elif text:
+            self.text(r, text)
+        return r
+
+    def text(self, r, text: str) -> None:
+        t = self.sub(r, self.T)
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(self.SPACE, "preserve")
+
+
 def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
     """The draft as a .docx file."""
     import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
     from docx.shared import Cm
 
     options = options or RenderOptions()
@@ -90,62 +151,80 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
     for child in list(body):
         if not child.tag.endswith("}sectPr"):
             body.remove(child)
-    st = {name: doc.styles[name] for name in STYLE_NAMES}
-    add = doc.add_paragraph
+    # Style ids resolved once (what ``paragraph.style = style`` would write: None for the default style).
+    style_ids = {name: doc.part.get_style_id(doc.styles[name], WD_STYLE_TYPE.PARAGRAPH) for name in STYLE_NAMES}
+    # Take the final w:sectPr out while paragraphs are appended; it goes back last.
+    sect_pr = body.find(qn("w:sectPr"))
+    if sect_pr is not None:
+        body.remove(sect_pr)
+    w = _Writer(body, style_ids)
+    add = w.paragraph
 
     def items(seq, kind: str) -> None:
         for it in seq:
             text = it["text"]
             if it["marker"]:
-                style = st["Treaty Paragraph"] if it["depth"] == 1 else st["Treaty Point"] if it["depth"] == 2 else st["Treaty Sub-point"]
+                style = "Treaty Paragraph" if it["depth"] == 1 else "Treaty Point" if it["depth"] == 2 else "Treaty Sub-point"
                 if kind != "article" and it["depth"] == 1:
-                    style = st[kind]
+                    style = kind
                 add(f"{it['marker']}\t{text}", style)
             else:
-                add(text, st[kind] if kind != "article" else st["Treaty Text"])
+                add(text, kind if kind != "article" else "Treaty Text")
             items(it["points"], kind)
 
-    add(v["title"], st["Treaty Title"])
+    add(v["title"], "Treaty Title")
     items(v["preamble"], "Preamble")
-    add(v["agreed"], st["Preamble"])
+    add(v["agreed"], "Preamble")
     for section in v["sections"]:
         if section["chapter"]:
-            add(section["chapter"]["heading"], st["Chapter Heading"])
+            add(section["chapter"]["heading"], "Chapter Heading")
         for article in section["articles"]:
-            add(article["heading"], st["Article Heading"])
+            add(article["heading"], "Article Heading")
             if article["title"]:
-                add(article["title"], st["Article Title"])
+                add(article["title"], "Article Title")
             items(article["paragraphs"], "article")
         if options.progress:
             options.progress(len(section["articles"]))
     items(v["testimonium"], "Testimonium")
 
-    if options.notes:
-        rows = [(it["where"], it["note"]) for it in walk_items(v) if it["note"]]
-        if rows:
-            add("Provenance", st["Chapter Heading"])
-            table = doc.add_table(rows=1, cols=2)
-            try:
-                table.style = doc.styles["Table Grid"]
-            except KeyError:
-                pass
-            hdr = table.rows[0].cells
-            for cell, label in zip(hdr, ("Provision", "Provenance")):
-                cell.paragraphs[0].style = st["Provenance Note"]
-                cell.paragraphs[0].add_run(label).bold = True
-            table.autofit = False
-            widths = (Cm(3.5), Cm(12.5))
-            for column, cell, width in zip(table.columns, hdr, widths):
-                column.width = width  # w:gridCol, which LibreOffice follows
-                cell.width = width  # w:tcW, which Word follows
-            for where, note in rows:
-                cells = table.add_row().cells
-                for cell, width in zip(cells, widths):
-                    cell.width = width
-                cells[0].paragraphs[0].text = where
-                cells[0].paragraphs[0].style = st["Provenance Note"]
-                cells[1].paragraphs[0].text = note
-                cells[1].paragraphs[0].style = st["Provenance Note"]
+    rows = [(it["where"], it["note"]) for it in walk_items(v) if it["note"]] if options.notes else []
+    if rows:
+        add("Provenance", "Chapter Heading")
+    if sect_pr is not None:
+        body.append(sect_pr)
+
+    if rows:
+        # The table frame and header row through python-docx (once); the data rows
+        # as XML, the same that ``table.add_row()`` and ``cell.width``/``.text``/``.style`` write.
+        table = doc.add_table(rows=1, cols=2)
+        try:
+            table.style = doc.styles["Table Grid"]
+        except KeyError:
+            pass
+        hdr = table.rows[0].cells
+        note_style = doc.styles["Provenance Note"]
+        for cell, label in zip(hdr, ("Provision", "Provenance")):
+            cell.paragraphs[0].style = note_style
+            cell.paragraphs[0].add_run(label).bold = True
+        table.autofit = False
+        widths = (Cm(3.5), Cm(12.5))
+        for column, cell, width in zip(table.columns, hdr, widths):
+            column.width = width  # w:gridCol, which LibreOffice follows
+            cell.width = width  # w:tcW, which Word follows
+        tbl = table._tbl
+        sub = w.sub
+        TR, TC, TCPR, TCW = qn("w:tr"), qn("w:tc"), qn("w:tcPr"), qn("w:tcW")
+        TYPE, W = qn("w:type"), qn("w:w")
+        twips = [str(width.twips) for width in widths]
+        for where, note in rows:
+            tr = sub(tbl, TR)
+            for text, tw in zip((where, note), twips):
+                tc = sub(tr, TC)
+                tcw = sub(sub(tc, TCPR), TCW)
+                tcw.set(TYPE, "dxa")
+                tcw.set(W, tw)
+                p = w.paragraph("", "Provenance Note", parent=tc)
+                w.run(p, text)  # ``paragraph.text = …`` always writes a w:r, even for ""
 
     _set_core(doc, v["raw_title"], v["language"], epoch)
     _set_language(doc, v["language"])
