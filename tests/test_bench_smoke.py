@@ -51,8 +51,8 @@ def test_corpus_is_deterministic(tmp_path: Path) -> None:
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
     from treatydraft import api
 
-    report, project = api.check_path(tmp_path / "a")
-    assert project is not None and report.errors == 0, report.render("text")
+    result = api.check_path(tmp_path / "a")
+    assert result.clauses == 12 and result.report.errors == 0, result.report.render("text")
     pair = corpus.make_pair(tmp_path / "pair", 400)
     assert pair["old_words"] >= 400
     assert (tmp_path / "pair" / "source.txt").read_text().count("\n\n") + 1 == pair["paragraphs"]

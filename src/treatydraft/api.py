@@ -22,29 +22,38 @@ def load_project(start: str | Path = ".") -> Project:
 
 def check(project: Project) -> Report:
     """Every finding about the project, at the levels its ``checks:`` sets."""
-    from .provenance import DEFAULT_LEVELS, check_project
-    from .assemble import reference_diagnostics
-    from .coverage import coverage_diagnostics
+    from .provenance import check_project
+
+    return _levelled(check_project(project), project)
+
+
+def _levelled(diagnostics, project: Project | None) -> Report:
+    from .provenance import DEFAULT_LEVELS
 
     report = Report()
-    report.extend(check_project(project))
-    report.extend(reference_diagnostics(project))
-    report.extend(coverage_diagnostics(project))
+    report.extend(diagnostics)
     levels = dict(DEFAULT_LEVELS)
-    levels.update(project.checks)
+    if project is not None:
+        levels.update(project.checks)
     report.apply_levels(levels)
     return report
 
 
-def check_path(start: str | Path = ".") -> tuple[Report, Project | None]:
-    """Load and check; input errors become part of the report instead of an exception."""
-    try:
-        project = load_project(start)
-    except InputError as exc:
-        report = Report()
-        report.extend(exc.diagnostics)
-        return report, None
-    return check(project), project
+@dataclass(frozen=True)
+class CheckResult:
+    report: Report
+    clauses: int  # clause files found
+    sources: int  # sources loaded
+
+
+def check_path(start: str | Path = ".") -> CheckResult:
+    """Find, load and check the project at or above ``start``; input errors are part of the
+    report. Large projects are loaded and checked on every core."""
+    from .loading.project import find_root
+    from .provenance import check_root
+
+    diagnostics, base, clauses = check_root(find_root(start))
+    return CheckResult(_levelled(diagnostics, base), clauses, len(base.sources) if base else 0)
 
 
 # --------------------------------------------------------------------------- sources

@@ -23,14 +23,24 @@ class _Numbers:
     """Clause id → (article number, number of paragraphs)."""
 
     def __init__(self, project: Project):
+        self._number(project.outline, {cid: (c.kind, len(c.paragraphs)) for cid, c in project.clauses.items()})
+
+    @classmethod
+    def from_counts(cls, outline, counts: dict) -> "_Numbers":
+        """From the outline and ``{clause id: (kind, number of paragraphs)}``."""
+        numbers = cls.__new__(cls)
+        numbers._number(outline, counts)
+        return numbers
+
+    def _number(self, outline, counts: dict) -> None:
         self.articles: dict[str, tuple[int, int]] = {}
         n = 0
-        for entry in project.outline:
-            clause = project.clauses.get(entry.clause_id)
-            if clause is None or clause.kind != "article" or entry.clause_id in self.articles:
+        for entry in outline:
+            kind, paragraphs = counts.get(entry.clause_id, (None, 0))
+            if kind != "article" or entry.clause_id in self.articles:
                 continue
             n += 1
-            self.articles[entry.clause_id] = (n, len(clause.paragraphs))
+            self.articles[entry.clause_id] = (n, paragraphs)
 
     def resolve(self, target: str, para: str | None) -> tuple[str | None, str | None]:
         """(text, None) or (None, problem)."""
@@ -68,15 +78,18 @@ def _substitute(text: str, numbers: _Numbers, problems: list[str] | None = None)
 
 def reference_diagnostics(project: Project) -> list[Diagnostic]:
     """A ``dangling-reference`` finding for each reference that does not resolve."""
-    numbers = _Numbers(project)
+    occurrences = [(item.text_pos, item.text) for clause in project.clauses.values() for item in clause.walk() if "{{" in item.text]
+    return reference_problems(_Numbers(project), occurrences)
+
+
+def reference_problems(numbers: _Numbers, occurrences) -> list[Diagnostic]:
+    """``dangling-reference`` findings for texts (``(Pos, text)`` pairs) holding references."""
     out = []
-    for clause in project.clauses.values():
-        for item in clause.walk():
-            problems: list[str] = []
-            _substitute(item.text, numbers, problems)
-            for problem in problems:
-                p = item.text_pos
-                out.append(Diagnostic(p.path, p.line, p.col, "error", "dangling-reference", problem))
+    for pos, text in occurrences:
+        problems: list[str] = []
+        _substitute(text, numbers, problems)
+        for problem in problems:
+            out.append(Diagnostic(pos.path, pos.line, pos.col, "error", "dangling-reference", problem))
     return out
 
 

@@ -81,12 +81,13 @@ def check(
     if fmt not in ("text", "json", "github"):
         _err(f"treatydraft: error: --format must be text, json or github, not '{fmt}'")
         raise typer.Exit(2)
-    report, project = _run(api.check_path, directory)
+    result = _run(api.check_path, directory)
+    report = result.report
     out = report.render(fmt)
     if out:
         typer.echo(out)
     if fmt == "text":
-        scope = f" in {len(project.clauses)} clauses, {len(project.sources)} sources" if project else ""
+        scope = f" in {result.clauses} clauses, {result.sources} sources"
         _err(f"{report.errors} error(s), {report.warnings} warning(s){scope}")
     raise typer.Exit(report.exit_code(strict))
 

@@ -127,22 +127,34 @@ def _is_prefix(a: tuple, b: tuple) -> bool:
     return len(a) <= len(b) and b[: len(a)] == a
 
 
-def _derived(project: Project) -> dict[str, set[tuple]]:
-    """Source id → address parts every outline clause item derives from."""
+def derivations(clause) -> tuple[tuple[str, tuple], ...]:
+    """(source id, address parts) of every item of ``clause`` that derives from a source."""
+    out = []
+    for item in clause.walk():
+        prov = item.provenance
+        if prov is None or prov.relation == "new" or not prov.source or not prov.at:
+            continue
+        parts = addresses.parse(prov.at)
+        if parts is not None:
+            out.append((prov.source, parts))
+    return tuple(out)
+
+
+def _derived(project: Project, by_clause: dict | None = None) -> dict[str, set[tuple]]:
+    """Source id → address parts every outline clause item derives from.
+
+    ``by_clause``: ``{clause id: derivations(clause)}`` when the clauses themselves are not
+    at hand (they were checked in worker processes)."""
+    if by_clause is None:
+        by_clause = {cid: derivations(c) for cid, c in project.clauses.items()}
     out: dict[str, set[tuple]] = {}
     seen: set[str] = set()
     for entry in project.outline:
-        clause = project.clauses.get(entry.clause_id)
-        if clause is None or entry.clause_id in seen:
+        if entry.clause_id not in by_clause or entry.clause_id in seen:
             continue
         seen.add(entry.clause_id)
-        for item in clause.walk():
-            prov = item.provenance
-            if prov is None or prov.relation == "new" or not prov.source or not prov.at:
-                continue
-            parts = addresses.parse(prov.at)
-            if parts is not None:
-                out.setdefault(prov.source, set()).add(parts)
+        for sid, parts in by_clause[entry.clause_id]:
+            out.setdefault(sid, set()).add(parts)
     return out
 
 
@@ -246,11 +258,12 @@ def _ancestor_omission(parts: tuple, omissions: list[tuple[tuple, Omission]]) ->
     return best[1] if best else None
 
 
-def analyse(project: Project) -> CoverageReport:
-    """The coverage of every source under ``coverage:``, and the problems of the config."""
+def analyse(project: Project, by_clause: dict | None = None) -> CoverageReport:
+    """The coverage of every source under ``coverage:``, and the problems of the config.
+    ``by_clause``: see :func:`_derived`."""
     problems: list[Diagnostic] = []
     omissions = _check_omissions(project, problems)
-    derived = _derived(project)
+    derived = _derived(project, by_clause)
     out = []
     for sid, entries in project.coverage.items():
         key_pos, item_pos = project.coverage_pos.get(sid, (Pos(project.config_path), ()))
@@ -316,11 +329,11 @@ def _article_of(src: Source, node: SourceNode) -> SourceNode | None:
     return src.index.get(top)
 
 
-def coverage_diagnostics(project: Project) -> list[Diagnostic]:
+def coverage_diagnostics(project: Project, by_clause: dict | None = None) -> list[Diagnostic]:
     """``uncovered-provision`` (default warning) for each undeclared uncovered provision,
     at the coverage entry naming it; errors for coverage entries and omissions that name
     nothing."""
-    report = analyse(project)
+    report = analyse(project, by_clause)
     out = list(report.problems)
     for sc in report.sources:
         for u in sc.undeclared:

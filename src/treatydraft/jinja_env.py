@@ -208,8 +208,8 @@ def _render(name: str, context: dict, template_dirs, project_root: str | None) -
     try:
         template = env.get_template(name)
         return template.render(context)
-    except InputError:
-        raise
+    except (InputError, MemoryError):
+        raise  # a MemoryError is the sandbox's memory limit: reported as such by the caller
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - every template failure becomes a diagnostic
         raise template_error(exc, name, env, project_root) from None
 

@@ -6,12 +6,12 @@ a list of diagnostics, never an exception.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import addresses
 from .diagnostics import Diagnostic
 from .numbering import describe
-from .model import Clause, Paragraph, Project, Provenance, SourceNode
+from .model import Clause, Paragraph, Pos, Project, Provenance, SourceNode
 from .text import fold, lint, pin_hash
 
 #: Default level of each finding code; ``checks:`` in treatydraft.yml overrides it.
@@ -77,9 +77,81 @@ def resolve(project: Project, clause: Clause, item: Paragraph, out: list[Diagnos
     return Resolved(clause, item, prov, node, source_text(node, item))
 
 
+@dataclass(frozen=True)
+class ClauseFacts:
+    """What the project-wide checks need to know of one clause (small, cheap to send
+    back from a worker process)."""
+
+    id: str
+    kind: str
+    pos: Pos
+    paragraphs: int
+    references: tuple  # ((Pos, text), …) of the texts that hold "{{"
+    derivations: tuple  # ((source id, address parts), …)
+
+
+def facts(clause: Clause) -> ClauseFacts:
+    from .coverage import derivations
+
+    refs = tuple((item.text_pos, item.text) for item in clause.walk() if "{{" in item.text)
+    return ClauseFacts(clause.id, clause.kind, clause.pos, len(clause.paragraphs), refs, derivations(clause))
+
+
 def check_project(project: Project) -> list[Diagnostic]:
     """Every finding about a loaded project (levels not yet applied)."""
     from .parallel import map_chunks
+
+    results = map_chunks(
+        lambda ids: check_clauses(project, ids),
+        sorted(project.clauses),
+        weight=lambda cid: _weight(project.clauses[cid]),
+    )
+    out: list[Diagnostic] = []
+    used_rules: set[str] = set()
+    for diags, used in results:
+        out.extend(diags)
+        used_rules |= used
+    all_facts = {cid: facts(c) for cid, c in project.clauses.items()}
+    return out + project_findings(project, all_facts, used_rules)
+
+
+def check_root(root) -> tuple[list[Diagnostic], Project | None, int]:
+    """Load and check the project at ``root``, loading and checking its clause files in
+    worker processes (each returns findings and :class:`ClauseFacts`, never the clauses).
+
+    Returns every finding, or only the input errors when some file cannot be loaded; the
+    project without its clauses; and the number of clause files."""
+    from .loading.project import load_base, load_clauses
+    from .parallel import map_chunks
+
+    base, files, diags = load_base(root)
+
+    def work(chunk):
+        clauses, load_diags = load_clauses(chunk)
+        if load_diags or base is None:
+            return load_diags, {}, [], set()
+        partial = replace(base, clauses=clauses)
+        found, used = check_clauses(partial, sorted(clauses))
+        return [], {cid: facts(c) for cid, c in clauses.items()}, found, used
+
+    results = map_chunks(work, files, min_weight=200)  # clause files: a few kB each
+    all_facts: dict = {}
+    found: list[Diagnostic] = []
+    used_rules: set[str] = set()
+    for load_diags, chunk_facts, chunk_found, used in results:
+        diags.extend(load_diags)
+        all_facts.update(chunk_facts)
+        found.extend(chunk_found)
+        used_rules |= used
+    if diags or base is None:
+        return diags, base, len(files)
+    return found + project_findings(base, all_facts, used_rules), base, len(files)
+
+
+def project_findings(project: Project, all_facts: dict, used_rules: set[str]) -> list[Diagnostic]:
+    """The findings that need every clause: outline, unused rules, references, coverage."""
+    from .assemble import _Numbers, reference_problems
+    from .coverage import coverage_diagnostics
 
     out: list[Diagnostic] = []
     seen: dict[str, object] = {}
@@ -87,26 +159,24 @@ def check_project(project: Project) -> list[Diagnostic]:
         if entry.clause_id in seen:
             out.append(_d(entry.pos, "duplicate-outline", f"'{entry.clause_id}' appears twice in the outline"))
         seen[entry.clause_id] = entry
-        if entry.clause_id not in project.clauses:
-            hint = _hint(entry.clause_id, project.clauses)
+        if entry.clause_id not in all_facts:
+            hint = _hint(entry.clause_id, all_facts)
             out.append(_d(entry.pos, "missing-clause", f"outline entry '{entry.clause_id}' has no file clauses/{entry.clause_id}.yaml{hint}"))
-    for cid, clause in sorted(project.clauses.items()):
+    for cid, f in sorted(all_facts.items()):
         if cid not in seen:
-            out.append(_d(clause.pos, "unused-clause", f"clause '{cid}' is not in the outline of treatydraft.yml"))
-    used_rules: set[str] = set()
-    # The provenance of each clause is checked on its own: on a large project, in parallel.
-    results = map_chunks(
-        lambda ids: check_clauses(project, ids),
-        sorted(project.clauses),
-        weight=lambda cid: sum(1 for it in project.clauses[cid].walk() if it.provenance and it.provenance.relation != "new"),
-    )
-    for diags, used in results:
-        out.extend(diags)
-        used_rules |= used
-    for name, rule in project.rules.items():
+            out.append(_d(f.pos, "unused-clause", f"clause '{cid}' is not in the outline of treatydraft.yml"))
+    for name in project.rules:
         if name not in used_rules:
             out.append(Diagnostic(project.config_path, 1, 1, "warning", "unused-rule", f"substitution rule '{name}' is used by no paragraph"))
+    numbers = _Numbers.from_counts(project.outline, {cid: (f.kind, f.paragraphs) for cid, f in all_facts.items()})
+    out.extend(reference_problems(numbers, [occ for f in all_facts.values() for occ in f.references]))
+    out.extend(coverage_diagnostics(project, {cid: f.derivations for cid, f in all_facts.items()}))
     return out
+
+
+def _weight(clause: Clause) -> int:
+    """About how much checking a clause costs: its derived paragraphs and points."""
+    return sum(1 for it in clause.walk() if it.provenance and it.provenance.relation != "new")
 
 
 def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[str]]:

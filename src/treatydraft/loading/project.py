@@ -5,6 +5,8 @@ Collects every problem of every file before raising, so one run reports all of t
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
@@ -160,9 +162,9 @@ def _outline(r: Reader, node) -> tuple[OutlineEntry, ...]:
     return tuple(out)
 
 
-def load_project(start: str | Path = ".", *, root: Path | None = None) -> Project:
-    """Load everything, or raise :class:`InputError` listing every file that could not be loaded."""
-    root = Path(root) if root is not None else find_root(start)
+def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], list[Diagnostic]]:
+    """``treatydraft.yml`` and the sources, as a project without clauses (``None`` when the
+    config cannot be read); the clause files to load, as (path, display path, id); problems."""
     diags: list[Diagnostic] = []
     cfg = read_config(root, diags)
     sources = {}
@@ -178,21 +180,16 @@ def load_project(start: str | Path = ".", *, root: Path | None = None) -> Projec
                 diags.append(Diagnostic(_rel(root, path), 1, 1, "error", "io", f"cannot read: {exc.strerror}"))
                 continue
             sources[src.id] = src
-    clauses = {}
+    files = []
     clause_dir = root / "clauses"
     if clause_dir.is_dir():
+        prefix = len(str(clause_dir)) + 1
         for path in sorted(clause_dir.rglob("*.yaml")):
-            rel = _rel(root, path)
-            cid = path.relative_to(clause_dir).with_suffix("").as_posix()
-            try:
-                clauses[cid] = load_clause(yamlsafe.read(path, rel), rel, cid)
-            except InputError as exc:
-                diags.extend(exc.diagnostics)
-            except OSError as exc:
-                diags.append(Diagnostic(rel, 1, 1, "error", "io", f"cannot read: {exc.strerror}"))
-    if diags:
-        raise InputError(diags)
-    return Project(
+            cid = str(path)[prefix:-5].replace(os.sep, "/")
+            files.append((path, f"clauses/{cid}.yaml", cid))
+    if not cfg:
+        return None, files, diags
+    project = Project(
         root=str(root),
         config_path=CONFIG,
         title=cfg["title"],
@@ -205,7 +202,33 @@ def load_project(start: str | Path = ".", *, root: Path | None = None) -> Projec
         coverage=cfg["coverage"],
         omitted=cfg["omitted"],
         sources=sources,
-        clauses=clauses,
+        clauses={},
         sources_dir=cfg["sources"],
         coverage_pos=cfg["coverage_pos"],
     )
+    return project, files, diags
+
+
+def load_clauses(files) -> tuple[dict, list[Diagnostic]]:
+    """Clause files → ``{id: Clause}`` and the problems of those that cannot be loaded."""
+    clauses = {}
+    diags: list[Diagnostic] = []
+    for path, rel, cid in files:
+        try:
+            clauses[cid] = load_clause(yamlsafe.read(path, rel), rel, cid)
+        except InputError as exc:
+            diags.extend(exc.diagnostics)
+        except OSError as exc:
+            diags.append(Diagnostic(rel, 1, 1, "error", "io", f"cannot read: {exc.strerror}"))
+    return clauses, diags
+
+
+def load_project(start: str | Path = ".", *, root: Path | None = None) -> Project:
+    """Load everything, or raise :class:`InputError` listing every file that could not be loaded."""
+    root = Path(root) if root is not None else find_root(start)
+    base, files, diags = load_base(root)
+    clauses, more = load_clauses(files)
+    diags.extend(more)
+    if diags or base is None:
+        raise InputError(diags)
+    return replace(base, clauses=clauses)
