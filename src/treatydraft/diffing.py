@@ -347,11 +347,10 @@ def word_stats(ops: Iterable[Op]) -> tuple[int, int]:
     ``total`` is 0).
     """
     ops = tuple(ops)
-    changed = sum(
-        _count_words(op.old) if op.kind == DELETE else _count_words(op.new)
-        for op in ops
-        if op.kind in (DELETE, INSERT)
-    )
+    # one count per side: joining with a space never merges two words into one
+    deleted = " ".join(op.old for op in ops if op.kind == DELETE)
+    inserted = " ".join(op.new for op in ops if op.kind == INSERT)
+    changed = _count_words(deleted) + _count_words(inserted)
     total = _count_words(rebuild_old(ops)) + _count_words(rebuild_new(ops))
     return changed, total
 

@@ -47,6 +47,7 @@ class _Builder:
         self.address, self.label, self.kind, self.text = address, label, kind, text
         self.line, self.col = line, col
         self.children: list[_Builder] = []
+        self.labels: set[str] = set()  # labels of the labelled children, for duplicates
         self.heading = None
         self.context = None
         self.style = None  # label style of this node ("num", "alpha", "roman", "adot")
@@ -167,11 +168,12 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
         if style != "num" and parent is article and any(c.style == "num" for c in article.children):
             raise _error(path, lineno, f"point ({label}) is not inside a numbered paragraph")
         address = f"{parent.address}({label})"
-        if any(c.label == label and c.kind != "indent" for c in parent.children):
+        if label in parent.labels:
             raise _error(path, lineno, f"duplicate label '{label}' in {addresses.display(parent.address)}")
         node = _Builder(address, label, "paragraph" if style == "num" else "point", rest, lineno)
         node.style = style
         parent.children.append(node)
+        parent.labels.add(label)
         stack.append(node)
     return articles, recitals
 
