@@ -76,7 +76,7 @@ def render(redline: Redline) -> bytes:
     style.paragraph_format.left_indent = Pt(18)
     style.paragraph_format.space_after = Pt(4)
     b = wordml.Builder(when.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    paras = [b.paragraph([b.run(title_line(redline))], "Title")]
+    paras = [b.paragraph([b.run(title_line(redline))], "Heading1")]
     if redline.approximate:
         paras.append(b.paragraph([b.run("Approximate: some diffs hit the time limit and were made at sentence or paragraph level.", bold=True)]))
     legend = (
