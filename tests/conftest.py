@@ -30,6 +30,13 @@ def copy_project(src: Path, dst: Path) -> Path:
     return dst
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a project file, failing loudly when it is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 @pytest.fixture
 def treaty(tmp_path: Path) -> Path:
     """A copy of the bundled UN treaty project."""

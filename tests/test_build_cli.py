@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import edit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -27,11 +28,6 @@ def small(tmp_path: Path) -> Path:
 def snapshot(folder: Path) -> dict:
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
 
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_build_writes_all_three_formats_into_build(cli, small, monkeypatch):

@@ -6,12 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import edit
 
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_bundled_treaty_passes_strict(cli):

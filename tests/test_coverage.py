@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, copy_project
+from conftest import FIXTURES, REPO, copy_project, edit
 from treatydraft.api import check, load_project
 from treatydraft.coverage import analyse, compress
 
@@ -19,11 +19,6 @@ HINT = "is in the coverage list but no clause derives from it; derive a clause f
 def small(tmp_path: Path) -> Path:
     return copy_project(SMALL, tmp_path / "small")
 
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_compress():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, copy_project
+from conftest import FIXTURES, REPO, copy_project, edit
 from treatydraft.api import load_project
 from treatydraft.assemble import assemble
 from treatydraft.table import build_table
@@ -30,11 +30,6 @@ UPDATE = os.environ.get("TREATYDRAFT_UPDATE_GOLDEN") == "1"
 def small(tmp_path: Path) -> Path:
     return copy_project(SMALL, tmp_path / "small")
 
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- model
