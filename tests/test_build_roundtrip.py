@@ -207,3 +207,14 @@ def test_xml_illegal_characters_become_spaces_in_every_format():
     assert "a b c d e" in docx_blocks(RENDERERS["docx"](draft, RenderOptions()))
     assert b"a b c d e" in RENDERERS["md"](draft, RenderOptions())
     assert b"a b c d e" in RENDERERS["html"](draft, RenderOptions())
+
+
+def test_docx_lays_out_right_to_left_paragraphs_from_the_right():
+    _, data = render("awkward", "docx", False)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    bidi = {"".join(t.text or "" for t in p.iter(W + "t")): p.find(f"{W}pPr/{W}bidi") is not None for p in root.iter(W + "p")}
+    arabic = [text for text in bidi if "حقوق" in text]
+    assert arabic and all(bidi[t] for t in arabic if t.lstrip("0123456789.\t ")[:1] in "اأإآبتثجحخدذرزسشصضطظعغفقكلمنهوي")
+    assert not bidi["Have agreed as follows:"]
+    assert not any(bidi[t] for t in bidi if t.startswith("3.") and "Mixed" in t)  # first strong letter is Latin

@@ -80,6 +80,20 @@ def _set_language(doc, language: str) -> None:
     lang.set(qn("w:val"), language)
 
 
+def _right_to_left(text: str) -> bool:
+    """Whether the first strongly directional character is right-to-left (the rule HTML's
+    ``dir="auto"`` follows); numbers, labels and punctuation before it do not count."""
+    import unicodedata
+
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
 class _Writer:
     """Appends ``w:p`` elements straight to the body, as python-docx's ``add_paragraph`` would.
 
@@ -103,6 +117,7 @@ class _Writer:
         self.P, self.PPR, self.PSTYLE, self.VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
         self.R, self.T, self.TAB, self.BR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br")
         self.SPACE = qn("xml:space")
+        self.BIDI, self.RPR, self.RTL = qn("w:bidi"), qn("w:rPr"), qn("w:rtl")
 
     def paragraph(self, text: str, style: str, parent=None):
         sub = self.sub
@@ -111,12 +126,17 @@ class _Writer:
         sid = self.style_ids[style]
         if sid is not None:
             sub(ppr, self.PSTYLE).set(self.VAL, sid)
+        rtl = _right_to_left(text)
+        if rtl:
+            sub(ppr, self.BIDI)  # an Arabic (or Hebrew…) paragraph reads from the right
         if text:
-            self.run(p, text)
+            self.run(p, text, rtl)
         return p
 
-    def run(self, p, text: str):
+    def run(self, p, text: str, rtl: bool = False):
         r = self.sub(p, self.R)
+        if rtl:
+            self.sub(self.sub(r, self.RPR), self.RTL)
         if "\t" in text or "\n" in text or "\r" in text:
             for piece in _BREAKS.split(text):
                 if piece == "\t":
