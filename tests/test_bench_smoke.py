@@ -11,12 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.skipif(not (REPO / "bench" / "harness.py").exists(), reason="bench/ not present")
 def test_bench_smoke(tmp_path: Path) -> None:
     out = tmp_path / "performance.md"
     r = subprocess.run(

@@ -298,7 +298,7 @@ def build(
 REDLINE_FORMATS = ("term", "md", "html", "docx", "json")
 
 
-def redline_model(project: Project, clause_ids: list[str] | None = None, *, against: str = "source", raw: bool = False, timeout: float = 2.0):
+def redline_model(project: Project, clause_ids: list[str] | None = None, *, against: str = "source", raw: bool = False, timeout: float = 2.0, progress=None):
     """Compute a :class:`treatydraft.redline.Redline`.
 
     ``against``: ``"source"`` (each paragraph against its source article), an existing
@@ -309,7 +309,7 @@ def redline_model(project: Project, clause_ids: list[str] | None = None, *, agai
 
     mode, value = resolve_against(project, against)
     if mode == "source":
-        return against_source(project, clause_ids, raw=raw, timeout=timeout)
+        return against_source(project, clause_ids, raw=raw, timeout=timeout, progress=progress)
     if raw:
         raise UsageError("--raw applies to redlines against the source only")
     other = load_directory(value) if mode == "dir" else load_revision(project, value)
@@ -326,12 +326,14 @@ def redline(
     color: bool = False,
     out: str | Path | None = None,
     timeout: float = 2.0,
+    progress=None,
 ) -> str | bytes:
     """Render a redline, verified to rebuild both sides; with ``out``, also write it atomically.
 
     Returns the output (``bytes`` for docx).  Raises :class:`UsageError` for bad
     arguments and :class:`~treatydraft.errors.InternalError` when the output does not
-    rebuild its texts (nothing is written then).
+    rebuild its texts (nothing is written then). ``progress``: called once per clause
+    compared against the source.
     """
     from .fsio import write_atomic
     from .redline import render
@@ -340,7 +342,7 @@ def redline(
         raise UsageError(f"--format must be one of {', '.join(REDLINE_FORMATS)}, not '{fmt}'")
     if fmt == "docx" and out is None:
         raise UsageError("--format docx writes a file; give --out FILE.docx")
-    model = redline_model(project, clause_ids, against=against, raw=raw, timeout=timeout)
+    model = redline_model(project, clause_ids, against=against, raw=raw, timeout=timeout, progress=progress)
     data = render(model, fmt, color=color and out is None)
     if out is not None:
         write_atomic(out, data if isinstance(data, bytes) else data.encode("utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -56,6 +57,19 @@ def _emit(data: str | bytes, out: Path | None) -> None:
         typer.echo(f"wrote {out}")
     else:
         typer.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
+
+
+PROGRESS_MIN_CLAUSES = 200  # a progress bar for long work, on a terminal only (§5)
+
+
+@contextmanager
+def _progress(length: int, label: str, *, enabled: bool):
+    """A callback advancing a progress bar on stderr when it is a terminal; else a no-op."""
+    if not (enabled and sys.stderr.isatty()):
+        yield None
+        return
+    with typer.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield lambda *_: bar.update(1)
 
 
 def _project(directory: Path):
@@ -202,18 +216,8 @@ def build(
 
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     project = _project(directory)
-    bar = None
-    if sys.stderr.isatty() and len(project.clauses) >= 200 and not check_only:
-        bar = typer.progressbar(length=len(formats), label="rendering", file=sys.stderr)
-        bar.__enter__()
-    try:
-        result = api.build(project, formats, out=out, notes=notes, check=check_only, progress=(lambda _f: bar.update(1)) if bar else None)
-    except TreatyDraftError as exc:
-        if bar:
-            bar.__exit__(None, None, None)
-        _fail(exc)
-    if bar:
-        bar.__exit__(None, None, None)
+    with _progress(len(formats), "rendering", enabled=len(project.clauses) >= PROGRESS_MIN_CLAUSES and not check_only) as tick:
+        result = _run(api.build, project, formats, out=out, notes=notes, check=check_only, progress=tick)
     if result.report.errors:
         typer.echo(result.report.render("text"))
         _err(f"{result.report.errors} error(s); nothing written")
@@ -263,7 +267,9 @@ def redline(
 
     project = _project(directory)
     color = fmt == "term" and out is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    data = _run(api.redline, project, clauses or None, against=against, fmt=fmt, raw=raw, color=color, out=out)
+    count = len(clauses) if clauses else len(project.clauses)
+    with _progress(count, "comparing", enabled=against == "source" and count >= PROGRESS_MIN_CLAUSES) as tick:
+        data = _run(api.redline, project, clauses or None, against=against, fmt=fmt, raw=raw, color=color, out=out, progress=tick)
     _emit(data, out)
 
 

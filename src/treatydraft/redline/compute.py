@@ -164,8 +164,10 @@ def against_source(
     *,
     raw: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
+    progress=None,
 ) -> Redline:
-    """Every selected clause against the source articles its provenance names."""
+    """Every selected clause against the source articles its provenance names.
+    ``progress``: called once per clause done."""
     from ..provenance import resolve
 
     numbers = _Numbers(project)
@@ -177,6 +179,8 @@ def against_source(
         for item in clause.walk():
             items.append(_source_item(project, clause, item, numbers, rules, raw, timeout, resolve))
         clauses.append(ClauseRedline(clause.id, clause.kind, number, clause_heading(clause, number), "compared", tuple(items)))
+        if progress is not None:
+            progress()
     return Redline(project.title, "source", "source", raw, tuple(clauses))
 
 
