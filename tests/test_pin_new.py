@@ -127,3 +127,10 @@ def test_sources_list_and_show(cli):
     ]
     bad = cli("sources", "show", "dir-2011-93-eu:26", "-C", REPO)
     assert (bad.exit_code, bad.stderr) == (2, "treatydraft: error: Directive 2011/93/EU has no Art. 26 (shipped in part: Article 25 only); nearby: 25\n")
+
+
+def test_new_clause_from_a_paragraph_quotes_the_address_and_takes_the_article_heading(cli, mini):
+    assert cli("new", "blocking", "--from", "dir-2011-93-eu:25(2)", "-C", mini).exit_code == 0
+    text = (mini / "clauses/blocking.yaml").read_text()
+    assert "title: Measures against websites containing or disseminating child pornography\n" in text
+    assert '      at: "25(2)"\n' in text

@@ -138,6 +138,8 @@ def pin(project: Project, clause_ids: list[str] | None = None) -> tuple[list[str
 
 def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None = None) -> str:
     """Create ``clauses/<id>.yaml`` with the text at ``ref``, verbatim and pinned. Returns its path."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
     from .fsio import write_atomic
     from .loading.writer import dump_clause
 
@@ -157,7 +159,7 @@ def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None 
         prov_text = text
         d = {
             "text": text,
-            "provenance": {"source": src.id, "at": n.address, "relation": "verbatim", "pin": pin_hash(prov_text)},
+            "provenance": {"source": src.id, "at": DoubleQuotedScalarString(n.address), "relation": "verbatim", "pin": pin_hash(prov_text)},
         }
         if points:
             d["points"] = [item(c, False) for c in points]
@@ -167,7 +169,9 @@ def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None 
         paragraphs = [item(c, False) for c in node.children]
     else:
         paragraphs = [item(node, False)]
-    data = {"id": clause_id, "title": title or node.heading or f"{src.short}, {addresses.display(node.address)}", "paragraphs": paragraphs}
+    article = src.index.get((addresses.parse(node.address) or (node.address,))[0])
+    heading = node.heading or (article.heading if article is not None else None)
+    data = {"id": clause_id, "title": title or heading or f"{src.short}, {addresses.display(node.address)}", "paragraphs": paragraphs}
     rel = f"clauses/{clause_id}.yaml"
     out = dump_clause(data, rel, clause_id)
     path = Path(project.root) / rel
