@@ -196,3 +196,16 @@ def test_help_does_not_import_heavy_modules():
     code = "import sys, treatydraft.cli; print([m for m in ('jinja2', 'docx', 'lxml') if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_a_missing_or_repeated_outline_entry_stops_build_and_export(cli, small):
+    cfg = small / "treatydraft.yml"
+    text = cfg.read_text()
+    first = next(line for line in text.splitlines() if line.startswith("  - "))
+    cfg.write_text(text.replace(first, f"{first}\n  - nosuch\n{first}", 1))
+    for command in (["build"], ["export", "--format", "akn", "--out", str(small / "x.xml")]):
+        result = cli(*command, "-C", small)
+        assert result.exit_code == 1, result.output
+        assert "error[missing-clause]: outline entry 'nosuch' has no file clauses/nosuch.yaml" in result.output
+        assert "error[duplicate-outline]" in result.output
+    assert not (small / "build").exists() and not (small / "x.xml").exists()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import addresses
 from .diagnostics import Diagnostic, Report
-from .errors import FileChangedOnDisk, InputError, UsageError
+from .errors import FileChangedOnDisk, Findings, InputError, UsageError
 from .model import Project, Source, SourceNode
 from .text import pin_hash
 
@@ -112,7 +113,7 @@ def pin(project: Project, clause_ids: list[str] | None = None) -> tuple[list[str
     for cid in ids:
         if cid not in project.clauses:
             raise UsageError(f"unknown clause '{cid}'")
-    changed = []
+    writes = []  # every file's new bytes are made (and verified) before any is written
     root = Path(project.root)
     for cid in ids:
         clause = project.clauses[cid]
@@ -131,9 +132,13 @@ def pin(project: Project, clause_ids: list[str] | None = None) -> tuple[list[str
             raise FileChangedOnDisk(clause.path)
         new = set_pins(old, clause, pins)
         if new != old:
-            write_atomic(path, new, expect=old)
-            changed.append(clause.path)
-    return changed, report
+            writes.append((path, new, old, clause.path))
+    for path, new, old, rel in writes:
+        write_atomic(path, new, expect=old)
+    return [rel for *_, rel in writes], report
+
+
+CLAUSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)*")
 
 
 def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None = None) -> str:
@@ -143,8 +148,8 @@ def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None 
     from .fsio import write_atomic
     from .loading.writer import dump_clause
 
-    if not clause_id or clause_id.startswith("/") or ".." in clause_id.split("/"):
-        raise UsageError(f"'{clause_id}' is not a clause id (letters, digits, '-', '/' for sub-folders)")
+    if not CLAUSE_ID.fullmatch(clause_id) or len(clause_id) > 120:
+        raise UsageError(f"'{clause_id}' is not a clause id (letters, digits, '-' and '_', '/' between sub-folders; at most 120 characters)")
     if clause_id in project.clauses:
         raise UsageError(f"clause '{clause_id}' exists already ({project.clauses[clause_id].path})")
     src, node = lookup(project, ref)
@@ -177,8 +182,19 @@ def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None 
     path = Path(project.root) / rel
     if path.exists():
         raise UsageError(f"{rel} exists already")
+    if not _inside(path.parent, Path(project.root) / "clauses"):
+        raise UsageError(f"{rel} would be written outside the project's clauses/ folder (through a symbolic link); not written")
     write_atomic(path, out)
     return rel
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` (once symbolic links are resolved) is ``folder`` or inside it."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- init
@@ -195,19 +211,28 @@ def init_project(directory: str | Path) -> list[str]:
         raise UsageError(f"{target / 'treatydraft.yml'} exists already; not overwriting a project")
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} is a file, not a folder")
+    for folder in ("clauses", "sources"):
+        if (target / folder).exists():
+            raise UsageError(f"{target / folder} exists already; init makes a new project in a folder without one")
     skeleton = resources.files("treatydraft") / "skeleton"
-    created = []
+    files: list[tuple[str, bytes]] = []
 
-    def copy(node, rel: str) -> None:
+    def collect(node, rel: str) -> None:
         for child in sorted(node.iterdir(), key=lambda c: c.name):
             path = f"{rel}{child.name}"
             if child.is_dir():
-                copy(child, path + "/")
+                collect(child, path + "/")
             elif child.name.endswith((".yml", ".yaml", ".md")):
-                write_atomic(target / path, child.read_bytes())
-                created.append((target / path).as_posix())
+                files.append((path, child.read_bytes()))
 
-    copy(skeleton, "")
+    collect(skeleton, "")
+    existing = [p for p, _ in files if (target / p).exists()]
+    if existing:
+        raise UsageError(f"{target / existing[0]} exists already; init never overwrites a file")
+    created = []
+    for rel, data in files:
+        write_atomic(target / rel, data)
+        created.append((target / rel).as_posix())
     project = load_project(target)
     pin(project)
     return created
@@ -229,7 +254,7 @@ class BuildOutput:
 @dataclass(frozen=True)
 class BuildResult:
     outputs: tuple[BuildOutput, ...]
-    report: Report  # dangling-reference findings; when any, nothing is rendered or written
+    report: Report  # draft_blockers findings (outline, references); when any, nothing is written
 
     @property
     def exit_code(self) -> int:
@@ -250,12 +275,13 @@ def build(
 
     Every format is rendered in memory first; files are written (atomically, and only
     when their bytes change) after all succeeded. ``check``: write nothing, report
-    which outputs would change. Dangling cross-references → findings, nothing written.
+    which outputs would change. Missing or repeated outline entries and dangling cross-references → findings, nothing written.
     Template failures raise :class:`InputError` (one ``template`` diagnostic).
     ``progress``: called with each format's name once it is rendered.
     """
-    from .assemble import assemble, reference_diagnostics
+    from .assemble import assemble
     from .fsio import write_atomic
+    from .provenance import draft_blockers
     from .render import EXTENSIONS, RENDERERS, RenderOptions
     from .reproducible import source_date_epoch
 
@@ -264,7 +290,7 @@ def build(
     if unknown or not formats:
         raise UsageError(f"unknown format '{', '.join(unknown)}'; choose from {', '.join(RENDERERS)}")
     report = Report()
-    report.extend(reference_diagnostics(project))
+    report.extend(draft_blockers(project))
     if report.errors:
         return BuildResult((), report)
     root = Path(project.root)
@@ -393,7 +419,11 @@ def export_akn(project: Project, *, out: str | Path | None = None, date=None) ->
     or today."""
     from .akn import export
     from .fsio import write_atomic
+    from .provenance import draft_blockers
 
+    blockers = draft_blockers(project)
+    if blockers:
+        raise Findings(blockers)
     data = export(project, date=date)
     if out is not None:
         write_atomic(out, data)

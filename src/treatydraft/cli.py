@@ -49,6 +49,10 @@ def _run(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except TreatyDraftError as exc:
         _fail(exc)
+    except OSError as exc:  # an output that cannot be written (or a file that vanished)
+        where = f"{exc.filename}: " if exc.filename else ""
+        _err(f"treatydraft: error: {where}{exc.strerror or exc}")
+        raise typer.Exit(2) from None
 
 
 def _emit(data: str | bytes, out: Path | None) -> None:

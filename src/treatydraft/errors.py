@@ -19,6 +19,12 @@ class InputError(TreatyDraftError):
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 
+class Findings(InputError):
+    """Findings that stop a command from writing its output (exit 1)."""
+
+    exit_code = 1
+
+
 class ProjectNotFound(TreatyDraftError):
     def __init__(self, start: str):
         self.start = start

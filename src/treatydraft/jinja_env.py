@@ -198,6 +198,12 @@ def render_template(name: str, context: dict, template_dirs=(), project_root: st
     neither hang nor exhaust the tool; the built-in templates render in-process.
     """
     dirs = tuple(d for d in template_dirs if d and os.path.isdir(d) and os.listdir(d))
+    if project_root:
+        root = os.path.realpath(project_root)
+        for d in dirs:
+            if not _inside(os.path.realpath(d), root):
+                shown = os.path.relpath(d, project_root) if _inside(os.path.abspath(d), os.path.abspath(project_root)) else d
+                raise InputError([Diagnostic(shown, 1, 1, "error", "template", f"the template folder resolves outside the project (to {os.path.realpath(d)}); refused")])
     if dirs and hasattr(os, "fork"):
         return _render_limited(name, context, dirs, project_root)
     return _render(name, context, dirs, project_root)

@@ -153,18 +153,7 @@ def project_findings(project: Project, all_facts: dict, used_rules: set[str]) ->
     from .assemble import _Numbers, reference_problems
     from .coverage import coverage_diagnostics
 
-    out: list[Diagnostic] = []
-    seen: dict[str, object] = {}
-    for entry in project.outline:
-        if entry.clause_id in seen:
-            out.append(_d(entry.pos, "duplicate-outline", f"'{entry.clause_id}' appears twice in the outline"))
-        seen[entry.clause_id] = entry
-        if entry.clause_id not in all_facts:
-            hint = _hint(entry.clause_id, all_facts)
-            out.append(_d(entry.pos, "missing-clause", f"outline entry '{entry.clause_id}' has no file clauses/{entry.clause_id}.yaml{hint}"))
-    for cid, f in sorted(all_facts.items()):
-        if cid not in seen:
-            out.append(_d(f.pos, "unused-clause", f"clause '{cid}' is not in the outline of treatydraft.yml"))
+    out = outline_diagnostics(project, {cid: f.pos for cid, f in all_facts.items()})
     for name in project.rules:
         if name not in used_rules:
             out.append(Diagnostic(project.config_path, 1, 1, "warning", "unused-rule", f"substitution rule '{name}' is used by no paragraph"))
@@ -172,6 +161,33 @@ def project_findings(project: Project, all_facts: dict, used_rules: set[str]) ->
     out.extend(reference_problems(numbers, [occ for f in all_facts.values() for occ in f.references]))
     out.extend(coverage_diagnostics(project, {cid: f.derivations for cid, f in all_facts.items()}))
     return out
+
+
+def outline_diagnostics(project: Project, clause_pos: dict) -> list[Diagnostic]:
+    """Outline entries without a clause file or given twice, and clause files (``{id: Pos}``)
+    not in the outline."""
+    out: list[Diagnostic] = []
+    seen: set[str] = set()
+    for entry in project.outline:
+        if entry.clause_id in seen:
+            out.append(_d(entry.pos, "duplicate-outline", f"'{entry.clause_id}' appears twice in the outline"))
+        seen.add(entry.clause_id)
+        if entry.clause_id not in clause_pos:
+            hint = _hint(entry.clause_id, clause_pos)
+            out.append(_d(entry.pos, "missing-clause", f"outline entry '{entry.clause_id}' has no file clauses/{entry.clause_id}.yaml{hint}"))
+    for cid, pos in sorted(clause_pos.items()):
+        if cid not in seen:
+            out.append(_d(pos, "unused-clause", f"clause '{cid}' is not in the outline of treatydraft.yml"))
+    return out
+
+
+def draft_blockers(project: Project) -> list[Diagnostic]:
+    """What makes an assembled draft wrong: missing or repeated outline entries and
+    cross-references that do not resolve. ``build`` and ``export`` refuse to write then."""
+    from .assemble import reference_diagnostics
+
+    outline = [d for d in outline_diagnostics(project, {cid: c.pos for cid, c in project.clauses.items()}) if d.code != "unused-clause"]
+    return outline + reference_diagnostics(project)
 
 
 def _weight(clause: Clause) -> int:

@@ -11,13 +11,16 @@ import os
 import zipfile
 from datetime import datetime, timezone
 
+_MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z
 _ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can hold
 
 
 def source_date_epoch() -> int | None:
     """``SOURCE_DATE_EPOCH`` as an int, or ``None`` when unset or not a number."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
+    if not value.isdigit() or int(value) > _MAX_EPOCH:
+        return None  # unset, not a number, or past what a date can hold: ignored
+    return int(value)
 
 
 def timestamp() -> datetime:

@@ -162,6 +162,19 @@ def _outline(r: Reader, node) -> tuple[OutlineEntry, ...]:
     return tuple(out)
 
 
+def _contained(path: Path, real_root: Path) -> bool:
+    """Whether ``path``, symbolic links resolved, lies inside the project."""
+    try:
+        path.resolve().relative_to(real_root)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _outside(root: Path, path: Path) -> Diagnostic:
+    return Diagnostic(_rel(root, path), 1, 1, "error", "io", f"is a symbolic link to {path.resolve()}, outside the project; not read")
+
+
 def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], list[Diagnostic]]:
     """``treatydraft.yml`` and the sources, as a project without clauses (``None`` when the
     config cannot be read); the clause files to load, as (path, display path, id); problems."""
@@ -169,8 +182,14 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
     cfg = read_config(root, diags)
     sources = {}
     src_dir = root / cfg.get("sources", "sources/")
-    if src_dir.is_dir():
+    real_root = root.resolve()
+    if not _contained(src_dir, real_root):
+        diags.append(Diagnostic(CONFIG, 1, 1, "error", "schema", f"'sources' must be a folder inside the project, not {cfg.get('sources')!r} (it resolves to {src_dir.resolve()})"))
+    elif src_dir.is_dir():
         for path in sorted(src_dir.glob("*.md")):
+            if not _contained(path, real_root):
+                diags.append(_outside(root, path))
+                continue
             try:
                 src = load_source(path, _rel(root, path))
             except InputError as exc:
@@ -186,6 +205,9 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
         prefix = len(str(clause_dir)) + 1
         for path in sorted(clause_dir.rglob("*.yaml")):
             cid = str(path)[prefix:-5].replace(os.sep, "/")
+            if not _contained(path, real_root):
+                diags.append(_outside(root, path))
+                continue
             files.append((path, f"clauses/{cid}.yaml", cid))
     if not cfg:
         return None, files, diags

@@ -17,6 +17,8 @@ _BOOL_NULL = {"true", "True", "TRUE", "false", "False", "FALSE", "null", "Null",
 
 
 def kind_of(node) -> str:
+    if node is None:
+        return "empty"
     if isinstance(node, YMap):
         return "a mapping"
     if isinstance(node, YSeq):

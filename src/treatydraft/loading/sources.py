@@ -102,6 +102,8 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
             continue
         m = _ARTICLE.match(raw)
         if m:
+            if any(a.label == m.group(1) for a in articles):
+                raise _error(path, lineno, f"Article {m.group(1)} appears twice")
             article = _Builder(m.group(1), m.group(1), "article", "", lineno)
             articles.append(article)
             stack = []
@@ -123,6 +125,8 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
             m = _PAREN.match(body)
             if not m or not m.group(1).isdigit():
                 raise _error(path, lineno, "a recital must start with its number, e.g. '(24) …'")
+            if any(r.label == m.group(1) for r in recitals):
+                raise _error(path, lineno, f"recital ({m.group(1)}) appears twice")
             recitals.append(_Builder(f"recital {m.group(1)}", m.group(1), "recital", m.group(2), lineno))
             continue
         if article is None:
@@ -231,6 +235,8 @@ def _shift(d: Diagnostic, lines: int) -> Diagnostic:
 def nearby(source: Source, address: str) -> list[str]:
     """Addresses that exist near a missing one: its siblings, or the article's children."""
     parts = addresses.parse(address) or ()
+    if parts[:1] == ("recital",):
+        parts = ()  # recitals have no parents: list what there is
     for k in range(len(parts) - 1, 0, -1):
         parent = source.index.get(addresses.join(parts[:k]))
         if parent is not None:

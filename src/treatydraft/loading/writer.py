@@ -93,9 +93,9 @@ def set_pins(data: bytes, clause: Clause, pins: dict[tuple, str]) -> bytes:
         li, c0 = at.line - 1, at.col - 1
         line = lines[li]
         end = _scalar_end(line, c0)
-        # flow mapping: the provenance mapping and its 'at' on one line in braces
-        before = line[: prov.pos.col - 1]
-        if line[prov.pos.col - 1 : prov.pos.col] == "{" or before.rstrip().endswith("{"):
+        # a flow mapping ({source: …, at: …}, on one line or several): add ", pin: …" after 'at'
+        opening = lines[prov.pos.line - 1][prov.pos.col - 1 : prov.pos.col]
+        if opening == "{":
             edits.append((li, end, end, f', pin: "{new_pin}"'))
         else:
             indent = " " * (prov.pos.col - 1)

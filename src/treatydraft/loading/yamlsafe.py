@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
@@ -58,7 +59,10 @@ def _diag(path: str, line: int, col: int, code: str, message: str) -> InputError
 
 def read(file, path: str) -> bytes:
     """A file's bytes, refusing one over the size limit before reading it."""
-    size = os.stat(file).st_size
+    st = os.stat(file)
+    if not stat.S_ISREG(st.st_mode):
+        raise _diag(path, 1, 1, "io", "not a regular file (a folder, pipe or device); only plain files are read")
+    size = st.st_size
     if size > MAX_BYTES:
         raise _too_large(path, size)
     with open(file, "rb") as fh:
