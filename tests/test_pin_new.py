@@ -134,3 +134,21 @@ def test_new_clause_from_a_paragraph_quotes_the_address_and_takes_the_article_he
     text = (mini / "clauses/blocking.yaml").read_text()
     assert "title: Measures against websites containing or disseminating child pornography\n" in text
     assert '      at: "25(2)"\n' in text
+
+
+def test_init_never_overwrites_a_file(cli, tmp_path):
+    target = tmp_path / "p"
+    (target / "templates").mkdir(parents=True)
+    (target / "templates" / "README.md").write_text("mine")
+    result = cli("init", target)
+    assert (result.exit_code, result.stderr) == (2, f"treatydraft: error: {target / 'templates' / 'README.md'} exists already; init never overwrites a file\n")
+    assert (target / "templates" / "README.md").read_text() == "mine"
+    assert not (target / "treatydraft.yml").exists()
+
+
+def test_new_refuses_ids_that_would_not_load(cli, mini):
+    for bad in ("a/./b", "a//b", "sp ace", ".hidden", "x.yaml", "trail/", "back\\slash"):
+        result = cli("new", bad, "--from", "un-crc:34", "-C", mini)
+        assert result.exit_code == 2, bad
+        assert "is not a clause id" in result.stderr
+    assert cli("check", "-C", mini).exit_code == 0
