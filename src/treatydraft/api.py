@@ -29,7 +29,7 @@ def check(project: Project) -> Report:
 
 
 def _levelled(diagnostics, project: Project | None) -> Report:
-    from .provenance import DEFAULT_LEVELS
+    from .diagnostics import DEFAULT_LEVELS
 
     report = Report()
     report.extend(diagnostics)

@@ -143,7 +143,7 @@ def new(
 ) -> None:
     """Create a clause whose text is copied from a source, marked verbatim and pinned.
 
-    Example: treatydraft new blocking --from dir-2011-93-eu:25(2)
+    Example: treatydraft new blocking --from 'dir-2011-93-eu:25(2)'
     """
     from . import api
 
@@ -189,7 +189,7 @@ def sources_show(
 ) -> None:
     """Print the text a source holds at an address.
 
-    Example: treatydraft sources show dir-2011-93-eu:25(1)
+    Example: treatydraft sources show 'dir-2011-93-eu:25(1)'
     """
     from . import addresses, api
 

@@ -199,8 +199,11 @@ def _expand(src: Source, entry: str, pos: Pos, problems: list[Diagnostic]):
     if m:
         lo, hi = int(m.group(1)), int(m.group(2))
         recital = m.re is _RECITAL_RANGE
-        if lo > hi or hi - lo > MAX_RANGE:
+        if lo > hi:
             problems.append(_d(pos, "error", "bad-address", f"coverage: '{entry}' is not a range; write the lower number first, e.g. \"15-28\""))
+            return nodes, art_missing, rec_missing
+        if hi - lo > MAX_RANGE:
+            problems.append(_d(pos, "error", "bad-address", f"coverage: '{entry}' spans more than {MAX_RANGE} provisions; name a smaller range"))
             return nodes, art_missing, rec_missing
         pool = src.recitals if recital else src.articles
         for n in range(lo, hi + 1):

@@ -42,6 +42,28 @@ INPUT_CODES = frozenset(
 )
 
 
+#: Default level of each finding code; ``checks:`` in treatydraft.yml overrides it.
+DEFAULT_LEVELS = {
+    "unknown-source": "error",
+    "bad-address": "error",
+    "unknown-address": "error",
+    "unknown-rule": "error",
+    "verbatim-mismatch": "error",
+    "adapted-over-budget": "error",
+    "pin-mismatch": "error",
+    "unpinned": "warning",
+    "missing-clause": "error",
+    "unused-clause": "warning",
+    "duplicate-outline": "error",
+    "dangling-reference": "error",
+    "unused-rule": "warning",
+    "control-in-text": "warning",
+    "bidi-control": "warning",
+    "invisible-character": "warning",
+    "uncovered-provision": "warning",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     path: str

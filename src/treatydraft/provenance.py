@@ -9,31 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from . import addresses
-from .diagnostics import Diagnostic
+from .diagnostics import DEFAULT_LEVELS, Diagnostic
 from .numbering import describe
 from .model import Clause, Paragraph, Pos, Project, Provenance, SourceNode
 from .text import fold, lint, pin_hash
 
-#: Default level of each finding code; ``checks:`` in treatydraft.yml overrides it.
-DEFAULT_LEVELS = {
-    "unknown-source": "error",
-    "bad-address": "error",
-    "unknown-address": "error",
-    "unknown-rule": "error",
-    "verbatim-mismatch": "error",
-    "adapted-over-budget": "error",
-    "pin-mismatch": "error",
-    "unpinned": "warning",
-    "missing-clause": "error",
-    "unused-clause": "warning",
-    "duplicate-outline": "error",
-    "dangling-reference": "error",
-    "unused-rule": "warning",
-    "control-in-text": "warning",
-    "bidi-control": "warning",
-    "invisible-character": "warning",
-    "uncovered-provision": "warning",
-}
 
 
 def source_text(node: SourceNode, item: Paragraph) -> str:

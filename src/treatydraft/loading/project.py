@@ -5,11 +5,12 @@ Collects every problem of every file before raising, so one run reports all of t
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import replace
 from pathlib import Path
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import DEFAULT_LEVELS, Diagnostic
 from ..errors import InputError, ProjectNotFound
 from ..model import Omission, OutlineEntry, Pos, Project, Rule
 from . import yamlsafe
@@ -74,6 +75,8 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
         "sources": r.string(get("sources"), "sources") or "sources/",
     }
     budget = r.number(get("default_budget"), "default_budget") if "default_budget" in m.items else 0.25
+    if budget is not None and not 0 <= budget <= 1:
+        r.error(get("default_budget"), "schema", f"default_budget must be between 0 and 1 (a share of words), not {budget:g}")
     cfg["default_budget"] = 0.25 if budget is None else budget
     cfg["outline"] = _outline(r, get("outline"))
     rules = {}
@@ -98,6 +101,10 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
     cnode = get("checks")
     if isinstance(cnode, yamlsafe.YMap):
         for code in cnode.order:
+            if code not in DEFAULT_LEVELS:
+                hint = difflib.get_close_matches(code, list(DEFAULT_LEVELS), n=1, cutoff=0.6)
+                r.error(cnode.keys[code], "unknown-key", f"unknown check '{code}' in checks" + (f"; did you mean '{hint[0]}'?" if hint else f"; checks: {', '.join(sorted(DEFAULT_LEVELS))}"))
+                continue
             level = r.string(cnode.items[code], f"checks.{code}")
             if level is not None and level not in LEVELS:
                 r.error(cnode.items[code], "schema", f"check level must be error, warning or ignore, not '{level}'")

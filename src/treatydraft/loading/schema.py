@@ -7,6 +7,7 @@ number or boolean where text is expected is an error with the quoted hint.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 
 from ..diagnostics import Diagnostic
@@ -76,9 +77,13 @@ class Reader:
             return None
         if isinstance(node, YScalar) and node.plain and _NUMBER.match(node.value):
             try:
-                return float(node.value)
+                value = float(node.value)
             except ValueError:
-                pass
+                value = None
+            if value is not None and math.isfinite(value):
+                return value
+            self.error(node, "wrong-type", f"'{field}' must be a finite number, not {node.value}")
+            return None
         self.error(node, "wrong-type", f"'{field}' must be a number, not {kind_of(node)}")
         return None
 
