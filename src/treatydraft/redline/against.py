@@ -47,6 +47,10 @@ def resolve_against(project: Project, against: str) -> tuple[str, str]:
     """``(mode, value)``: ``("source", "source")``, ``("dir", path)`` or ``("git", rev)``."""
     if against == "source":
         return "source", "source"
+    if not against.strip():
+        from ..errors import UsageError
+
+        raise UsageError("--against needs 'source', a git revision or a project directory")
     if Path(against).is_dir():
         return "dir", against
     return "git", against
