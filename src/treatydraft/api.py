@@ -146,6 +146,7 @@ def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None 
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     from .fsio import write_atomic
+    from .loading.project import contained
     from .loading.writer import dump_clause
 
     if not CLAUSE_ID.fullmatch(clause_id) or len(clause_id) > 120:
@@ -182,19 +183,10 @@ def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None 
     path = Path(project.root) / rel
     if path.exists():
         raise UsageError(f"{rel} exists already")
-    if not _inside(path.parent, Path(project.root) / "clauses"):
+    if not contained(path.parent, (Path(project.root) / "clauses").resolve()):
         raise UsageError(f"{rel} would be written outside the project's clauses/ folder (through a symbolic link); not written")
     write_atomic(path, out)
     return rel
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    """Whether ``path`` (once symbolic links are resolved) is ``folder`` or inside it."""
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------- init

@@ -169,8 +169,9 @@ def _outline(r: Reader, node) -> tuple[OutlineEntry, ...]:
     return tuple(out)
 
 
-def _contained(path: Path, real_root: Path) -> bool:
-    """Whether ``path``, symbolic links resolved, lies inside the project."""
+def contained(path: Path, real_root: Path) -> bool:
+    """Whether ``path``, symbolic links resolved, lies inside ``real_root`` (an already
+    resolved folder)."""
     try:
         path.resolve().relative_to(real_root)
     except (ValueError, OSError):
@@ -190,11 +191,11 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
     sources = {}
     src_dir = root / cfg.get("sources", "sources/")
     real_root = root.resolve()
-    if not _contained(src_dir, real_root):
+    if not contained(src_dir, real_root):
         diags.append(Diagnostic(CONFIG, 1, 1, "error", "schema", f"'sources' must be a folder inside the project, not {cfg.get('sources')!r} (it resolves to {src_dir.resolve()})"))
     elif src_dir.is_dir():
         for path in sorted(src_dir.glob("*.md")):
-            if not _contained(path, real_root):
+            if not contained(path, real_root):
                 diags.append(_outside(root, path))
                 continue
             try:
@@ -212,7 +213,7 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
         prefix = len(str(clause_dir)) + 1
         for path in sorted(clause_dir.rglob("*.yaml")):
             cid = str(path)[prefix:-5].replace(os.sep, "/")
-            if not _contained(path, real_root):
+            if not contained(path, real_root):
                 diags.append(_outside(root, path))
                 continue
             files.append((path, f"clauses/{cid}.yaml", cid))
