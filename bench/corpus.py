@@ -54,7 +54,9 @@ def _fold(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def source_paragraphs(src_dir: Path = SHIPPED_SOURCES, min_words: int = 12, max_words: int = 220) -> list[SourcePara]:
+def source_paragraphs(
+    src_dir: Path = SHIPPED_SOURCES, min_words: int = 12, max_words: int = 220
+) -> list[SourcePara]:
     """Every addressable source node without points whose text is a usable paragraph."""
     from treatydraft.loading.sources import load_source
 
@@ -104,7 +106,9 @@ def apply_rules(text: str) -> tuple[str, list[str]]:
                 hit = True
         if hit:
             used.append(name)
-    patterns = sorted(((p, r) for t in RULES.values() for p, r in t.items()), key=lambda x: -len(x[0]))
+    patterns = sorted(
+        ((p, r) for t in RULES.values() for p, r in t.items()), key=lambda x: -len(x[0])
+    )
     rx = re.compile("|".join(rf"(?<!\w){re.escape(p)}(?!\w)" for p, _ in patterns))
     table = dict(patterns)
     return rx.sub(lambda m: table[m.group()], text), used
@@ -129,7 +133,14 @@ def _q(s: str) -> str:
 
 
 def _config(title: str, outline: list[tuple[str, list[str]]], preamble: str | None) -> str:
-    out = [f"title: {_q(title)}", "short_title: the Convention", "language: en", "sources: sources/", "default_budget: 0.25", "outline:"]
+    out = [
+        f"title: {_q(title)}",
+        "short_title: the Convention",
+        "language: en",
+        "sources: sources/",
+        "default_budget: 0.25",
+        "outline:",
+    ]
     if preamble:
         out.append(f"  - {preamble}")
     for chapter, ids in outline:
@@ -170,7 +181,12 @@ def make_project(dest: Path, n_clauses: int, seed: int = 8, edit_rate: float = 0
     pre = ["id: preamble", "kind: preamble", "paragraphs:"]
     for _ in range(3):
         words = " ".join(rng.choice(VOCAB) for _ in range(25))
-        pre += ["  - text: >-", _block("Recognising that " + words + ",", "      "), "    provenance:", "      relation: new"]
+        pre += [
+            "  - text: >-",
+            _block("Recognising that " + words + ",", "      "),
+            "    provenance:",
+            "      relation: new",
+        ]
     data = "\n".join(pre) + "\n"
     (cdir / "preamble.yaml").write_text(data, encoding="utf-8")
     total_bytes += len(data.encode())
@@ -183,7 +199,12 @@ def make_project(dest: Path, n_clauses: int, seed: int = 8, edit_rate: float = 0
             edited = " ".join(edit_words(p.words, edit_rate, rng))
             text, used = apply_rules(edited)
             lines += ["  - text: >-", _block(text, "      "), "    provenance:"]
-            lines += [f"      source: {p.source}", f"      at: {_q(p.address)}", f"      pin: {pin_hash(p.text)}", "      relation: adapted"]
+            lines += [
+                f"      source: {p.source}",
+                f"      at: {_q(p.address)}",
+                f"      pin: {pin_hash(p.text)}",
+                "      relation: adapted",
+            ]
             if used:
                 lines.append("      substitutions:")
                 lines += [f"        - {u}" for u in used]
@@ -191,15 +212,32 @@ def make_project(dest: Path, n_clauses: int, seed: int = 8, edit_rate: float = 0
             n_paras += 1
         if k % 10 == 5 and k > 0:
             target = ids[rng.randrange(0, len(ids))]
-            lines += ["  - text: >-", _block(f'The measures referred to in {{{{ ref("{target}") }}}} shall also apply to this Article.', "      "), "    provenance:", "      relation: new"]
+            lines += [
+                "  - text: >-",
+                _block(
+                    f'The measures referred to in {{{{ ref("{target}") }}}} shall also apply to this Article.',
+                    "      ",
+                ),
+                "    provenance:",
+                "      relation: new",
+            ]
             n_paras += 1
         note_words = " ".join(rng.choice(VOCAB) for _ in range(rng.randint(5, 15)))
-        lines += ["notes: >-", _block(f"Generated for the benchmark from {picked[0].source} {picked[0].address}. {note_words}.", "  ")]
+        lines += [
+            "notes: >-",
+            _block(
+                f"Generated for the benchmark from {picked[0].source} {picked[0].address}. {note_words}.",
+                "  ",
+            ),
+        ]
         data = "\n".join(lines) + "\n"
         (cdir / f"{cid}.yaml").write_text(data, encoding="utf-8")
         total_bytes += len(data.encode())
     chapters = [(f"Part {j // 100 + 1}", ids[j : j + 100]) for j in range(0, len(ids), 100)]
-    (dest / "treatydraft.yml").write_text(_config(f"Benchmark Convention ({n_clauses} clauses)", chapters, "preamble"), encoding="utf-8")
+    (dest / "treatydraft.yml").write_text(
+        _config(f"Benchmark Convention ({n_clauses} clauses)", chapters, "preamble"),
+        encoding="utf-8",
+    )
     return {"clauses": n_clauses, "paragraphs": n_paras, "yaml_bytes": total_bytes}
 
 
@@ -259,4 +297,9 @@ def make_pair(dest: Path, n_words: int = 15000, seed: int = 15, edit_rate: float
     (dest / "project" / "treatydraft.yml").write_text(
         'title: "Redline benchmark"\noutline:\n  - big\n', encoding="utf-8"
     )
-    return {"old_words": sum(map(len, old)), "new_words": sum(map(len, new)), "paragraphs": len(old), "moved": (i, j)}
+    return {
+        "old_words": sum(map(len, old)),
+        "new_words": sum(map(len, new)),
+        "paragraphs": len(old),
+        "moved": (i, j),
+    }

@@ -73,13 +73,17 @@ def run_once(side: Side, log: Path) -> Run:
     env = dict(os.environ, NO_COLOR="1", **(side.env or {}))
     with open(log, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(side.argv, cwd=side.cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(
+            side.argv, cwd=side.cwd, stdout=out, stderr=subprocess.STDOUT, env=env
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in side.ok_codes:
         tail = log.read_text(errors="replace")[-2000:]
-        raise RuntimeError(f"{side.label}: exit {proc.returncode} from {' '.join(map(str, side.argv))}\n{tail}")
+        raise RuntimeError(
+            f"{side.label}: exit {proc.returncode} from {' '.join(map(str, side.argv))}\n{tail}"
+        )
     return Run(seconds, usage.ru_maxrss, proc.returncode)
 
 
@@ -176,17 +180,21 @@ def net(c: Counter) -> Counter:
     """Changes after cancelling words a tool both deletes and re-inserts (a re-alignment, not an edit)."""
     d = Counter({w: n for (s, w), n in c.items() if s == "-"})
     i = Counter({w: n for (s, w), n in c.items() if s == "+"})
-    return Counter({("-", w): n for w, n in (d - i).items()}) + Counter({("+", w): n for w, n in (i - d).items()})
+    return Counter({("-", w): n for w, n in (d - i).items()}) + Counter(
+        {("+", w): n for w, n in (i - d).items()}
+    )
 
 
 def compare_changes(mine: Counter, peer: Counter, name: str) -> tuple[bool, str]:
     """(same changes?, a sentence saying how they compare)."""
     j, c, n = agreement(mine, peer), contained(mine, peer), agreement(net(mine), net(peer))
     extra = sum((peer - mine).values())
-    text = (f"changed words vs {name}: multiset agreement (Jaccard) {j:.1f}%; {c:.1f}% of treatydraft's "
-            f"{sum(mine.values()):,} changed words are changed in {name} too; {name} reports {extra:,} more, "
-            f"{sum((net(peer) - net(mine)).values()):,} of them net of words it deletes and re-inserts unchanged; "
-            f"net changes agree {n:.1f}%")
+    text = (
+        f"changed words vs {name}: multiset agreement (Jaccard) {j:.1f}%; {c:.1f}% of treatydraft's "
+        f"{sum(mine.values()):,} changed words are changed in {name} too; {name} reports {extra:,} more, "
+        f"{sum((net(peer) - net(mine)).values()):,} of them net of words it deletes and re-inserts unchanged; "
+        f"net changes agree {n:.1f}%"
+    )
     return (c >= 95.0 and n >= 99.9), text
 
 
@@ -204,7 +212,11 @@ def _version(dist: str) -> str:
 
 def _first_line(argv: list[str]) -> str:
     try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.splitlines()[0].strip()
+        return (
+            subprocess.run(argv, capture_output=True, text=True, timeout=30)
+            .stdout.splitlines()[0]
+            .strip()
+        )
     except (OSError, IndexError, subprocess.SubprocessError):
         return "not installed"
 
@@ -226,7 +238,19 @@ def machine() -> list[tuple[str, str]]:
         load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         load = "?"
-    pkgs = ["treatydraft", "ruamel.yaml", "ruamel.yaml.clib", "typer", "click", "jinja2", "python-docx", "lxml", "fast-diff-match-patch", "PyYAML", "redlines"]
+    pkgs = [
+        "treatydraft",
+        "ruamel.yaml",
+        "ruamel.yaml.clib",
+        "typer",
+        "click",
+        "jinja2",
+        "python-docx",
+        "lxml",
+        "fast-diff-match-patch",
+        "PyYAML",
+        "redlines",
+    ]
     rows = [
         ("date (UTC)", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M")),
         ("CPU", cpu),
@@ -236,7 +260,10 @@ def machine() -> list[tuple[str, str]]:
         ("Python", f"{platform.python_version()} ({platform.python_implementation()})"),
     ]
     rows += [(p, _version(p)) for p in pkgs]
-    rows += [("pandoc", _first_line(["pandoc", "--version"])), ("git", _first_line(["git", "--version"]))]
+    rows += [
+        ("pandoc", _first_line(["pandoc", "--version"])),
+        ("git", _first_line(["git", "--version"])),
+    ]
     return rows
 
 
@@ -289,12 +316,35 @@ def fmt_s(x: float | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench", description="treatydraft performance benchmark (issue 8)")
-    ap.add_argument("--smoke", action="store_true", help="tiny corpus, one run, no warm-up; missing peers skipped")
-    ap.add_argument("--runs", type=int, default=None, help="timed runs per side (default 5; smoke 1)")
-    ap.add_argument("--workdir", type=Path, default=REPO / "bench" / "out", help="where the corpus and outputs go")
-    ap.add_argument("--out", type=Path, default=None, help="Markdown report (default docs/performance.md; smoke: WORKDIR/performance-smoke.md)")
-    ap.add_argument("--clauses", type=int, default=None, help="clauses in the main corpus (default 2000; smoke 30)")
+    ap = argparse.ArgumentParser(
+        prog="python -m bench", description="treatydraft performance benchmark (issue 8)"
+    )
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny corpus, one run, no warm-up; missing peers skipped",
+    )
+    ap.add_argument(
+        "--runs", type=int, default=None, help="timed runs per side (default 5; smoke 1)"
+    )
+    ap.add_argument(
+        "--workdir",
+        type=Path,
+        default=REPO / "bench" / "out",
+        help="where the corpus and outputs go",
+    )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="Markdown report (default docs/performance.md; smoke: WORKDIR/performance-smoke.md)",
+    )
+    ap.add_argument(
+        "--clauses",
+        type=int,
+        default=None,
+        help="clauses in the main corpus (default 2000; smoke 30)",
+    )
     ap.add_argument("--no-10k", action="store_true", help="skip the 10,000-clause row")
     args = ap.parse_args(argv)
 
@@ -305,7 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     n_big = 60 if smoke else 10000
     pair_words = 600 if smoke else 15000
     work = args.workdir.resolve()
-    out_md = args.out or (work / "performance-smoke.md" if smoke else REPO / "docs" / "performance.md")
+    out_md = args.out or (
+        work / "performance-smoke.md" if smoke else REPO / "docs" / "performance.md"
+    )
     work.mkdir(parents=True, exist_ok=True)
     logdir = work / "logs"
     logdir.mkdir(exist_ok=True)
@@ -316,11 +368,17 @@ def main(argv: list[str] | None = None) -> int:
 
     td = treatydraft_cmd()
     say(f"generating corpora in {work} …")
-    main_dir, big_dir, pair_dir = work / f"corpus-{n_main}", work / f"corpus-{n_big}", work / f"pair-{pair_words}"
+    main_dir, big_dir, pair_dir = (
+        work / f"corpus-{n_main}",
+        work / f"corpus-{n_big}",
+        work / f"pair-{pair_words}",
+    )
     stats_main = corpus.make_project(main_dir, n_main)
     stats_pair = corpus.make_pair(pair_dir, pair_words)
     stats_big = None if args.no_10k else corpus.make_project(big_dir, n_big)
-    say(f"  {n_main} clauses, {stats_main['paragraphs']} paragraphs, {stats_main['yaml_bytes'] / 1e6:.2f} MB of YAML; pair {stats_pair['old_words']} → {stats_pair['new_words']} words")
+    say(
+        f"  {n_main} clauses, {stats_main['paragraphs']} paragraphs, {stats_main['yaml_bytes'] / 1e6:.2f} MB of YAML; pair {stats_pair['old_words']} → {stats_pair['new_words']} words"
+    )
 
     have_build = has_command(td, "build")
     have_redline = has_command(td, "redline")
@@ -328,7 +386,12 @@ def main(argv: list[str] | None = None) -> int:
     have_redlines = has_module("redlines")
     have_pandoc = shutil.which("pandoc") is not None
     have_git = shutil.which("git") is not None
-    for ok, what in ((have_yaml, "PyYAML (pip install pyyaml)"), (have_redlines, "redlines (pip install redlines)"), (have_pandoc, "pandoc (apt-get install pandoc)"), (have_git, "git")):
+    for ok, what in (
+        (have_yaml, "PyYAML (pip install pyyaml)"),
+        (have_redlines, "redlines (pip install redlines)"),
+        (have_pandoc, "pandoc (apt-get install pandoc)"),
+        (have_git, "git"),
+    ):
         if not ok:
             notes.append(f"{what} is not installed: its peer was skipped.")
     if not have_build:
@@ -339,10 +402,16 @@ def main(argv: list[str] | None = None) -> int:
     # untimed preparation: the corpus checks clean, and the Markdown pandoc converts
     r = subprocess.run([*td, "check", "-C", str(main_dir)], capture_output=True, text=True)
     if r.returncode != 0:
-        raise SystemExit(f"the generated corpus does not check clean:\n{r.stdout[-3000:]}{r.stderr[-3000:]}")
+        raise SystemExit(
+            f"the generated corpus does not check clean:\n{r.stdout[-3000:]}{r.stderr[-3000:]}"
+        )
     md_path = work / "md" / "draft.md"
     if have_build:
-        subprocess.run([*td, "build", "--format", "md", "-C", str(main_dir), "--out", str(work / "md")], check=True, capture_output=True)
+        subprocess.run(
+            [*td, "build", "--format", "md", "-C", str(main_dir), "--out", str(work / "md")],
+            check=True,
+            capture_output=True,
+        )
 
     def fresh(path: Path):
         def clear() -> None:
@@ -351,46 +420,133 @@ def main(argv: list[str] | None = None) -> int:
         return clear
 
     rows: list[Row] = []
-    rows.append(Row(
-        f"`check`, {n_main:,} clauses",
-        Side("treatydraft check", [*td, "check", "-C", str(main_dir)]),
-        Side("PyYAML C parse (floor)", [PY, str(PEERS / "yaml_floor.py"), str(main_dir / "clauses")] if have_yaml else None),
-        "≤ 3× the floor", lambda row: row.ratio is not None and row.ratio <= 3.0,
-    ))
-    rows.append(Row(
-        f"`build --format docx`, {n_main:,} clauses",
-        Side("treatydraft build docx", [*td, "build", "--format", "docx", "-C", str(main_dir), "--out", str(work / "docx")] if have_build else None, before=fresh(work / "docx")),
-        Side("pandoc md → docx", ["pandoc", str(md_path), "-o", str(work / "pandoc.docx")] if (have_pandoc and have_build) else None),
-        "faster than pandoc (< 1×)", lambda row: row.ratio is not None and row.ratio < 1.0,
-    ))
-    red_a = Side("treatydraft redline", [*td, "redline", "-C", str(pair_dir / "project"), "--format", "md", "--out", str(work / "redline.md")] if have_redline else None)
-    rows.append(Row(
-        f"`redline`, {stats_pair['old_words']:,}-word pair",
-        red_a,
-        Side("redlines (PyPI)", [PY, str(PEERS / "redlines_peer.py"), str(pair_dir / "source.txt"), str(pair_dir / "clause.txt"), "--out", str(work / "redlines.md")] if have_redlines else None),
-        "≥ 10× faster (≤ 0.10×), same changes", None,
-    ))
-    rows.append(Row(
-        f"`redline`, {stats_pair['old_words']:,}-word pair (reference)",
-        Side("treatydraft redline", red_a.argv),
-        Side("git diff --word-diff", ["git", "diff", "--no-index", "--word-diff=plain", "--no-color", str(pair_dir / "source.txt"), str(pair_dir / "clause.txt")] if have_git else None, ok_codes=(0, 1)),
-        "reference only", lambda row: None,
-    ))
+    rows.append(
+        Row(
+            f"`check`, {n_main:,} clauses",
+            Side("treatydraft check", [*td, "check", "-C", str(main_dir)]),
+            Side(
+                "PyYAML C parse (floor)",
+                [PY, str(PEERS / "yaml_floor.py"), str(main_dir / "clauses")]
+                if have_yaml
+                else None,
+            ),
+            "≤ 3× the floor",
+            lambda row: row.ratio is not None and row.ratio <= 3.0,
+        )
+    )
+    rows.append(
+        Row(
+            f"`build --format docx`, {n_main:,} clauses",
+            Side(
+                "treatydraft build docx",
+                [*td, "build", "--format", "docx", "-C", str(main_dir), "--out", str(work / "docx")]
+                if have_build
+                else None,
+                before=fresh(work / "docx"),
+            ),
+            Side(
+                "pandoc md → docx",
+                ["pandoc", str(md_path), "-o", str(work / "pandoc.docx")]
+                if (have_pandoc and have_build)
+                else None,
+            ),
+            "faster than pandoc (< 1×)",
+            lambda row: row.ratio is not None and row.ratio < 1.0,
+        )
+    )
+    red_a = Side(
+        "treatydraft redline",
+        [
+            *td,
+            "redline",
+            "-C",
+            str(pair_dir / "project"),
+            "--format",
+            "md",
+            "--out",
+            str(work / "redline.md"),
+        ]
+        if have_redline
+        else None,
+    )
+    rows.append(
+        Row(
+            f"`redline`, {stats_pair['old_words']:,}-word pair",
+            red_a,
+            Side(
+                "redlines (PyPI)",
+                [
+                    PY,
+                    str(PEERS / "redlines_peer.py"),
+                    str(pair_dir / "source.txt"),
+                    str(pair_dir / "clause.txt"),
+                    "--out",
+                    str(work / "redlines.md"),
+                ]
+                if have_redlines
+                else None,
+            ),
+            "≥ 10× faster (≤ 0.10×), same changes",
+            None,
+        )
+    )
+    rows.append(
+        Row(
+            f"`redline`, {stats_pair['old_words']:,}-word pair (reference)",
+            Side("treatydraft redline", red_a.argv),
+            Side(
+                "git diff --word-diff",
+                [
+                    "git",
+                    "diff",
+                    "--no-index",
+                    "--word-diff=plain",
+                    "--no-color",
+                    str(pair_dir / "source.txt"),
+                    str(pair_dir / "clause.txt"),
+                ]
+                if have_git
+                else None,
+                ok_codes=(0, 1),
+            ),
+            "reference only",
+            lambda row: None,
+        )
+    )
     names = command_names(td)
-    rows.append(Row(
-        "`treatydraft --help`",
-        Side("treatydraft --help", [*td, "--help"]),
-        Side("minimal typer app", [PY, str(PEERS / "typer_min.py"), "--help"], env={"BENCH_COMMANDS": ",".join(names)}),
-        "≤ 1.25×", lambda row: row.ratio is not None and row.ratio <= 1.25,
-        extra=f"same {len(names)} command names: {', '.join(names)}",
-    ))
-    rows.append(Row(
-        f"peak memory, `build` of all formats, {n_main:,} clauses",
-        Side("treatydraft build md,html,docx", [*td, "build", "-C", str(main_dir), "--out", str(work / "all")] if have_build else None, before=fresh(work / "all")),
-        None, "≤ 300 MB", lambda row: row.a.runs and row.a.peak_mb <= 300,
-    ))
+    rows.append(
+        Row(
+            "`treatydraft --help`",
+            Side("treatydraft --help", [*td, "--help"]),
+            Side(
+                "minimal typer app",
+                [PY, str(PEERS / "typer_min.py"), "--help"],
+                env={"BENCH_COMMANDS": ",".join(names)},
+            ),
+            "≤ 1.25×",
+            lambda row: row.ratio is not None and row.ratio <= 1.25,
+            extra=f"same {len(names)} command names: {', '.join(names)}",
+        )
+    )
+    rows.append(
+        Row(
+            f"peak memory, `build` of all formats, {n_main:,} clauses",
+            Side(
+                "treatydraft build md,html,docx",
+                [*td, "build", "-C", str(main_dir), "--out", str(work / "all")]
+                if have_build
+                else None,
+                before=fresh(work / "all"),
+            ),
+            None,
+            "≤ 300 MB",
+            lambda row: row.a.runs and row.a.peak_mb <= 300,
+        )
+    )
 
-    say(f"timing: {runs} run(s) per side{', after one warm-up each' if warmup else ''}, A and B alternated")
+    say(
+        f"timing: {runs} run(s) per side{', after one warm-up each' if warmup else ''}, A and B alternated"
+    )
     for row in rows:
         if row.a.argv is None:
             row.skipped = "command not available yet"
@@ -401,17 +557,54 @@ def main(argv: list[str] | None = None) -> int:
     # the changes found: treatydraft vs redlines vs git word-diff (untimed)
     same_redlines = None
     if have_redline:
-        subprocess.run([*td, "redline", "-C", str(pair_dir / "project"), "--format", "json", "--out", str(work / "redline.json")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *td,
+                "redline",
+                "-C",
+                str(pair_dir / "project"),
+                "--format",
+                "json",
+                "--out",
+                str(work / "redline.json"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         mine = treatydraft_changes(work / "redline.json")
         if have_redlines:
-            subprocess.run([PY, str(PEERS / "redlines_peer.py"), str(pair_dir / "source.txt"), str(pair_dir / "clause.txt"), "--changes", str(work / "redlines.json")], check=True)
-            same_redlines, rows[2].extra = compare_changes(mine, redlines_changes(work / "redlines.json"), "redlines")
+            subprocess.run(
+                [
+                    PY,
+                    str(PEERS / "redlines_peer.py"),
+                    str(pair_dir / "source.txt"),
+                    str(pair_dir / "clause.txt"),
+                    "--changes",
+                    str(work / "redlines.json"),
+                ],
+                check=True,
+            )
+            same_redlines, rows[2].extra = compare_changes(
+                mine, redlines_changes(work / "redlines.json"), "redlines"
+            )
             say(f"  {rows[2].extra}")
         if have_git:
-            porcelain = subprocess.run(["git", "diff", "--no-index", "--word-diff=porcelain", "--no-color", str(pair_dir / "source.txt"), str(pair_dir / "clause.txt")], capture_output=True, text=True).stdout
+            porcelain = subprocess.run(
+                [
+                    "git",
+                    "diff",
+                    "--no-index",
+                    "--word-diff=porcelain",
+                    "--no-color",
+                    str(pair_dir / "source.txt"),
+                    str(pair_dir / "clause.txt"),
+                ],
+                capture_output=True,
+                text=True,
+            ).stdout
             _, rows[3].extra = compare_changes(mine, git_changes(porcelain), "git word-diff")
             say(f"  {rows[3].extra}")
-    rows[2].check = lambda row: (row.ratio is not None and row.ratio <= 0.10 and bool(same_redlines))
+    rows[2].check = lambda row: row.ratio is not None and row.ratio <= 0.10 and bool(same_redlines)
 
     # 10,000 clauses: check + build of all formats, one run each
     big = None
@@ -419,9 +612,14 @@ def main(argv: list[str] | None = None) -> int:
         say(f"  {n_big:,} clauses: check + build all formats (single run) …")
         c = run_once(Side("check", [*td, "check", "-C", str(big_dir)]), logdir / "big-check.log")
         shutil.rmtree(work / "big-build", ignore_errors=True)
-        b = run_once(Side("build", [*td, "build", "-C", str(big_dir), "--out", str(work / "big-build")]), logdir / "big-build.log")
+        b = run_once(
+            Side("build", [*td, "build", "-C", str(big_dir), "--out", str(work / "big-build")]),
+            logdir / "big-build.log",
+        )
         big = (c, b)
-        say(f"    check {c.seconds:.2f}s, build {b.seconds:.2f}s, total {c.seconds + b.seconds:.2f}s, peak {max(c.maxrss_kb, b.maxrss_kb) / 1024:.0f} MB")
+        say(
+            f"    check {c.seconds:.2f}s, build {b.seconds:.2f}s, total {c.seconds + b.seconds:.2f}s, peak {max(c.maxrss_kb, b.maxrss_kb) / 1024:.0f} MB"
+        )
 
     report = render(rows, big, n_big, stats_main, stats_pair, stats_big, runs, warmup, smoke, notes)
     out_md.parent.mkdir(parents=True, exist_ok=True)
@@ -438,47 +636,69 @@ def render(rows, big, n_big, stats_main, stats_pair, stats_big, runs, warmup, sm
     L = []
     L.append("# Performance" + (" (smoke run: tiny corpus, not a measurement)" if smoke else ""))
     L.append("")
-    L.append("Generated by `python -m bench` (see `bench/harness.py`); do not edit by hand. Reproduce from a fresh clone:")
+    L.append(
+        "Generated by `python -m bench` (see `bench/harness.py`); do not edit by hand. Reproduce from a fresh clone:"
+    )
     L.append("")
     L.append("```sh")
-    L.append("bash bench/setup.sh          # bench extras (PyYAML, redlines, pyinstrument) and pandoc")
+    L.append(
+        "bash bench/setup.sh          # bench extras (PyYAML, redlines, pyinstrument) and pandoc"
+    )
     L.append(".venv/bin/python -m bench    # regenerates the corpus in bench/out/ and this file")
     L.append("```")
     L.append("")
-    L.append(f"Method: every command runs as its own process. Each row alternates A and B ({'one warm-up of each, then ' if warmup else ''}{runs} timed run(s) of each, A B A B …); "
-             "the table gives the median wall time of each side, the **median of the pairwise ratios A/B** (the figure the targets are about: "
-             "absolute times on a shared 2-core machine are noise), and the peak resident memory (`ru_maxrss` from `os.wait4`) over all runs of a side.")
+    L.append(
+        f"Method: every command runs as its own process. Each row alternates A and B ({'one warm-up of each, then ' if warmup else ''}{runs} timed run(s) of each, A B A B …); "
+        "the table gives the median wall time of each side, the **median of the pairwise ratios A/B** (the figure the targets are about: "
+        "absolute times on a shared 2-core machine are noise), and the peak resident memory (`ru_maxrss` from `os.wait4`) over all runs of a side."
+    )
     L.append("")
-    L.append(f"Corpus (generated, seeded, by `bench/corpus.py`): {stats_main['clauses']:,} clauses, {stats_main['paragraphs']:,} paragraphs, "
-             f"{stats_main['yaml_bytes'] / 1e6:.2f} MB of YAML; each paragraph is a paragraph of the shipped `sources/` with ~8% of its words edited, "
-             "the named substitutions applied, `relation: adapted`, within budget, pinned; one clause in ten adds a `new` paragraph with a cross-reference. "
-             f"Redline pair: {stats_pair['old_words']:,} → {stats_pair['new_words']:,} words in {stats_pair['paragraphs']} paragraphs, ~5% word edits, one paragraph moved "
-             "(a one-source, one-clause project for `treatydraft redline`, and two text files for the peers).")
+    L.append(
+        f"Corpus (generated, seeded, by `bench/corpus.py`): {stats_main['clauses']:,} clauses, {stats_main['paragraphs']:,} paragraphs, "
+        f"{stats_main['yaml_bytes'] / 1e6:.2f} MB of YAML; each paragraph is a paragraph of the shipped `sources/` with ~8% of its words edited, "
+        "the named substitutions applied, `relation: adapted`, within budget, pinned; one clause in ten adds a `new` paragraph with a cross-reference. "
+        f"Redline pair: {stats_pair['old_words']:,} → {stats_pair['new_words']:,} words in {stats_pair['paragraphs']} paragraphs, ~5% word edits, one paragraph moved "
+        "(a one-source, one-clause project for `treatydraft redline`, and two text files for the peers)."
+    )
     L.append("")
-    L.append("| what | A | B | A median | B median | median ratio A/B | peak MB A / B | target | met |")
+    L.append(
+        "| what | A | B | A median | B median | median ratio A/B | peak MB A / B | target | met |"
+    )
     L.append("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         b = row.b if row.b is not None and row.b.argv is not None else None
         if row.skipped:
-            L.append(f"| {row.what} | {row.a.label} | {row.b.label if row.b else '—'} | skipped: {row.skipped} | | | | {row.target} | — |")
+            L.append(
+                f"| {row.what} | {row.a.label} | {row.b.label if row.b else '—'} | skipped: {row.skipped} | | | | {row.target} | — |"
+            )
             continue
         a_med = statistics.median(row.a.times)
         b_med = statistics.median(b.times) if b else None
-        ratio = f"{row.ratio:.2f}×" if row.ratio is not None else ("—" if row.b is None else "peer missing")
+        ratio = (
+            f"{row.ratio:.2f}×"
+            if row.ratio is not None
+            else ("—" if row.b is None else "peer missing")
+        )
         mem = f"{row.a.peak_mb:.0f}" + (f" / {b.peak_mb:.0f}" if b else "")
         if row.b is None:
             mem = f"**{row.a.peak_mb:.0f}**"
         blabel = row.b.label if row.b else "—"
         if row.b is not None and row.b.argv is None:
             blabel += " (not installed)"
-        L.append(f"| {row.what} | {row.a.label} | {blabel} | {fmt_s(a_med)} | {fmt_s(b_med)} | {ratio} | {mem} | {row.target} | {_yes(row.check(row))} |")
+        L.append(
+            f"| {row.what} | {row.a.label} | {blabel} | {fmt_s(a_med)} | {fmt_s(b_med)} | {ratio} | {mem} | {row.target} | {_yes(row.check(row))} |"
+        )
     if big is not None:
         c, b = big
         total = c.seconds + b.seconds
         peak = max(c.maxrss_kb, b.maxrss_kb) / 1024
-        L.append(f"| {n_big:,} clauses ({stats_big['yaml_bytes'] / 1e6:.1f} MB), `check` + `build` all formats, single run | check {c.seconds:.2f} s + build {b.seconds:.2f} s | — | **{total:.2f} s** | — | — | {peak:.0f} | < 10 s{' (scaled down in smoke)' if smoke else ''} | {_yes(total < 10)} |")
+        L.append(
+            f"| {n_big:,} clauses ({stats_big['yaml_bytes'] / 1e6:.1f} MB), `check` + `build` all formats, single run | check {c.seconds:.2f} s + build {b.seconds:.2f} s | — | **{total:.2f} s** | — | — | {peak:.0f} | < 10 s{' (scaled down in smoke)' if smoke else ''} | {_yes(total < 10)} |"
+        )
     else:
-        L.append(f"| {n_big:,} clauses, `check` + `build` all formats | skipped | | | | | | < 10 s | — |")
+        L.append(
+            f"| {n_big:,} clauses, `check` + `build` all formats | skipped | | | | | | < 10 s | — |"
+        )
     L.append("")
     extras = [f"- {row.what}: {row.extra}" for row in rows if row.extra]
     if extras:
@@ -512,5 +732,5 @@ def _short(arg: str) -> str:
     s = str(arg)
     for base, name in ((str(REPO) + "/", ""), (str(Path(PY).parent) + "/", ".venv/bin/")):
         if s.startswith(base):
-            s = name + s[len(base):]
+            s = name + s[len(base) :]
     return s

@@ -25,7 +25,19 @@ def copy_project(src: Path, dst: Path) -> Path:
     shutil.copytree(
         src,
         dst,
-        ignore=shutil.ignore_patterns(".venv", ".git", "build", "tests", "bench", "src", "docs", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache"),
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            ".git",
+            "build",
+            "tests",
+            "bench",
+            "src",
+            "docs",
+            "*.egg-info",
+            "__pycache__",
+            ".hypothesis",
+            ".pytest_cache",
+        ),
     )
     return dst
 

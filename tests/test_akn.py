@@ -104,9 +104,15 @@ def test_identification_and_structure():
     assert doc.find(".//a:FRBRWork/a:FRBRthis", NS).get("value") == f"{work}/!main"
     assert doc.find(".//a:FRBRWork/a:FRBRuri", NS).get("value") == work
     assert doc.find(".//a:FRBRWork/a:FRBRcountry", NS).get("value") == "un"
-    assert doc.find(".//a:FRBRExpression/a:FRBRthis", NS).get("value") == f"{work}/eng@2025-03-04/!main"
+    assert (
+        doc.find(".//a:FRBRExpression/a:FRBRthis", NS).get("value")
+        == f"{work}/eng@2025-03-04/!main"
+    )
     assert doc.find(".//a:FRBRExpression/a:FRBRlanguage", NS).get("language") == "eng"
-    assert doc.find(".//a:FRBRManifestation/a:FRBRthis", NS).get("value") == f"{work}/eng@2025-03-04/!main.xml"
+    assert (
+        doc.find(".//a:FRBRManifestation/a:FRBRthis", NS).get("value")
+        == f"{work}/eng@2025-03-04/!main.xml"
+    )
     assert doc.find(".//a:preface//a:docTitle", NS).text == "Model Convention on Online Services"
     eids = doc.xpath("//a:body//@eId", namespaces=NS)
     assert eids == [
@@ -124,7 +130,10 @@ def test_identification_and_structure():
         "art_3__para_1",
     ]
     chapter = doc.find(".//a:chapter", NS)
-    assert [chapter.find("a:num", NS).text, chapter.find("a:heading", NS).text] == ["Chapter I", "General provisions"]
+    assert [chapter.find("a:num", NS).text, chapter.find("a:heading", NS).text] == [
+        "Chapter I",
+        "General provisions",
+    ]
     art1 = doc.find(".//a:article[@eId='art_1']", NS)
     assert art1.find("a:heading", NS).text == "Definitions *and* terms | scope"
     para = art1.find("a:paragraph", NS)
@@ -134,7 +143,10 @@ def test_identification_and_structure():
     assert doc.find(".//a:paragraph[@eId='art_2__para_2']/a:num", NS).text == "2."
     # article 3 is outside the chapter
     assert doc.find(".//a:body/a:article[@eId='art_3']", NS) is not None
-    assert [r.get("eId") for r in doc.findall(".//a:preamble/a:recitals/a:recital", NS)] == ["recs_1__rec_1", "recs_1__rec_2"]
+    assert [r.get("eId") for r in doc.findall(".//a:preamble/a:recitals/a:recital", NS)] == [
+        "recs_1__rec_1",
+        "recs_1__rec_2",
+    ]
     assert doc.find(".//a:conclusions/a:p", NS).text.startswith("IN WITNESS WHEREOF")
 
 
@@ -145,7 +157,9 @@ def test_cross_references_are_refs_to_existing_eids():
     eids = set(doc.xpath("//@eId"))
     assert all(href[1:] in eids for href, _ in refs)
     point_c = doc.find(".//a:point[@eId='art_1__para_1__list_1__point_c']//a:p", NS)
-    assert etree.tostring(point_c, encoding="unicode", with_tail=False).endswith('the meaning given in <ref href="#art_2__para_2">Article 2, paragraph 2</ref>.</p>')
+    assert etree.tostring(point_c, encoding="unicode", with_tail=False).endswith(
+        'the meaning given in <ref href="#art_2__para_2">Article 2, paragraph 2</ref>.</p>'
+    )
 
 
 def test_bundled_cross_references():
@@ -159,24 +173,41 @@ def test_bundled_cross_references():
 def test_provenance_is_in_meta():
     doc = parse(export(load_project(SMALL), date=DAY))
     refs = doc.find(".//a:meta/a:references", NS)
-    tlc = {r.get("eId"): (r.get("name"), r.get("href"), r.get("showAs")) for r in refs.findall("a:TLCReference", NS)}
+    tlc = {
+        r.get("eId"): (r.get("name"), r.get("href"), r.get("showAs"))
+        for r in refs.findall("a:TLCReference", NS)
+    }
     assert tlc == {
         "src_dir-x": ("source", "http://data.europa.eu/eli/dir/2020/1/oj", "Directive X"),
         "src_conv-y": ("source", "sources/conv-y.md", "Convention Y"),
     }
     ders = doc.findall(".//a:meta/a:analysis/a:otherAnalysis/td:provenance/td:derivation", NS)
-    body_items = {e for e in doc.xpath("//a:body//@eId | //a:preamble//@eId | //a:conclusions//@eId", namespaces=NS)}
+    body_items = {
+        e
+        for e in doc.xpath(
+            "//a:body//@eId | //a:preamble//@eId | //a:conclusions//@eId", namespaces=NS
+        )
+    }
     assert all(d.get("href")[1:] in body_items for d in ders)
     by = {d.get("href"): d for d in ders}
     d = by["#art_2__para_1"]
     assert d.get("relation") == "verbatim" and d.get("pin", "").startswith("sha256:")
     src = d.find("td:source", NS)
-    assert (src.get("href"), src.get("refersTo"), src.get("at"), src.get("showAs")) == ("http://data.europa.eu/eli/dir/2020/1/oj", "#src_dir-x", "5(1)", "Directive X, Art. 5(1)")
-    assert [(s.get("rule"), s.get("count")) for s in d.findall("td:substitution", NS)] == [("states-parties", "1")]
+    assert (src.get("href"), src.get("refersTo"), src.get("at"), src.get("showAs")) == (
+        "http://data.europa.eu/eli/dir/2020/1/oj",
+        "#src_dir-x",
+        "5(1)",
+        "Directive X, Art. 5(1)",
+    )
+    assert [(s.get("rule"), s.get("count")) for s in d.findall("td:substitution", NS)] == [
+        ("states-parties", "1")
+    ]
     change = by["#art_2__para_2"].find("td:change", NS)
     assert (change.get("words"), change.get("of"), change.get("share")) == ("5", "35", "0.1429")
     assert by["#art_3__para_1"].find("td:source", NS).get("href") is None  # no ELI: no href
-    assert by["#recs_1__rec_1__p_1"].get("relation") == "new" and len(by["#recs_1__rec_1__p_1"]) == 0
+    assert (
+        by["#recs_1__rec_1__p_1"].get("relation") == "new" and len(by["#recs_1__rec_1__p_1"]) == 0
+    )
     assert len(ders) == 10
 
 
@@ -214,7 +245,7 @@ def test_points_in_the_preamble_and_testimonium_stay_valid(tmp_path):
     path.write_text(
         path.read_text(encoding="utf-8")
         + "    points:\n"
-        + "      - text: first, citing {{ ref(\"scope\") }};\n"
+        + '      - text: first, citing {{ ref("scope") }};\n'
         + "        provenance: {relation: new}\n"
         + "      - text: second.\n"
         + "        provenance: {relation: new}\n",
@@ -226,4 +257,7 @@ def test_points_in_the_preamble_and_testimonium_stay_valid(tmp_path):
     assert_valid(doc)
     got = texts(doc)
     assert "first, citing Article 3;" in got and "second." in got
-    assert doc.find(".//a:recital[@eId='recs_1__rec_2']/a:blockList/a:item/a:p/a:ref", NS).get("href") == "#art_3"
+    assert (
+        doc.find(".//a:recital[@eId='recs_1__rec_2']/a:blockList/a:item/a:p/a:ref", NS).get("href")
+        == "#art_3"
+    )

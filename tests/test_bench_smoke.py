@@ -18,7 +18,16 @@ REPO = Path(__file__).resolve().parent.parent
 def test_bench_smoke(tmp_path: Path) -> None:
     out = tmp_path / "performance.md"
     r = subprocess.run(
-        [sys.executable, "-m", "bench", "--smoke", "--workdir", str(tmp_path / "work"), "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--smoke",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--out",
+            str(out),
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -27,7 +36,14 @@ def test_bench_smoke(tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
-    for row in ("`check`", "`build --format docx`", "`redline`", "`treatydraft --help`", "peak memory", "`check` + `build` all formats"):
+    for row in (
+        "`check`",
+        "`build --format docx`",
+        "`redline`",
+        "`treatydraft --help`",
+        "peak memory",
+        "`check` + `build` all formats",
+    ):
         assert row in text, row
     assert "| what | A | B | A median | B median | median ratio A/B |" in text
     for key in ("CPU", "cores", "Python", "date (UTC)"):
@@ -43,8 +59,12 @@ def test_corpus_is_deterministic(tmp_path: Path) -> None:
     a = corpus.make_project(tmp_path / "a", 12, seed=3)
     b = corpus.make_project(tmp_path / "b", 12, seed=3)
     assert a == b
-    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    files = sorted(
+        p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
+    )
+    assert files == sorted(
+        p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file()
+    )
     for f in files:
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
     from treatydraft import api
@@ -63,7 +83,9 @@ def test_diff_fast_paths_match_the_full_tokenizer() -> None:
 
     from treatydraft import diffing
 
-    full = diffing._ranges(cp for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)).startswith("M"))
+    full = diffing._ranges(
+        cp for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)).startswith("M")
+    )
     assert diffing.mark_class() == full
     points = diffing._scan_marks(diffing._MARK_PLANES)
     assert diffing._ranges(points) == full

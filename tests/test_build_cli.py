@@ -17,6 +17,7 @@ def copy_project(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("build", "__pycache__"))
     return dst
 
+
 OUTPUTS = ("draft.md", "draft.html", "draft.docx")
 
 
@@ -26,21 +27,36 @@ def small(tmp_path: Path) -> Path:
 
 
 def snapshot(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
-
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_build_writes_all_three_formats_into_build(cli, small, monkeypatch):
     monkeypatch.chdir(small)
     result = cli("build")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["wrote build/draft.md", "wrote build/draft.html", "wrote build/draft.docx"]
+    assert result.stdout.splitlines() == [
+        "wrote build/draft.md",
+        "wrote build/draft.html",
+        "wrote build/draft.docx",
+    ]
     assert sorted(p.name for p in (small / "build").iterdir()) == sorted(OUTPUTS)
-    assert (small / "build/draft.md").read_text(encoding="utf-8").startswith("# Small Test Convention\n")
+    assert (
+        (small / "build/draft.md")
+        .read_text(encoding="utf-8")
+        .startswith("# Small Test Convention\n")
+    )
     assert zipfile.is_zipfile(small / "build/draft.docx")
     again = cli("build")
     assert again.exit_code == 0
-    assert again.stdout.splitlines() == ["unchanged build/draft.md", "unchanged build/draft.html", "unchanged build/draft.docx"]
+    assert again.stdout.splitlines() == [
+        "unchanged build/draft.md",
+        "unchanged build/draft.html",
+        "unchanged build/draft.docx",
+    ]
 
 
 def test_format_and_out(cli, small, tmp_path):
@@ -83,7 +99,8 @@ def test_check_is_0_after_a_build_and_1_after_a_change_and_writes_nothing(cli, s
     changed = cli("build", "-C", small, "--check")
     assert changed.exit_code == 1
     assert changed.stdout.splitlines() == [
-        f"would change {p}" for p in (small / "build/draft.md", small / "build/draft.html", small / "build/draft.docx")
+        f"would change {p}"
+        for p in (small / "build/draft.md", small / "build/draft.html", small / "build/draft.docx")
     ]
     assert changed.stderr == "3 of 3 output(s) would change\n"
     assert snapshot(small / "build") == before
@@ -96,7 +113,11 @@ def test_reordering_the_outline_renumbers_articles_and_references(cli, small):
     assert "the terms defined in Article 2." in md
     assert "(ii) a set of lists, as in Article 1, paragraph 2." in md
     assert "the day after Article 1 is read." in md
-    edit(small / "treatydraft.yml", "      - scope\n      - terms\n", "      - terms\n      - scope\n")
+    edit(
+        small / "treatydraft.yml",
+        "      - scope\n      - terms\n",
+        "      - terms\n      - scope\n",
+    )
     assert cli("build", "-C", small, "--format", "md").exit_code == 0
     md = (small / "build/draft.md").read_text(encoding="utf-8")
     assert "### Article 1\n\n#### Use of terms\n" in md
@@ -104,8 +125,14 @@ def test_reordering_the_outline_renumbers_articles_and_references(cli, small):
     assert "the terms defined in Article 1." in md
     assert "(ii) a set of lists, as in Article 2, paragraph 2." in md
     assert "the day after Article 2 is read." in md
-    html = (cli("build", "-C", small, "--format", "html"), (small / "build/draft.html").read_text(encoding="utf-8"))[1]
-    assert '<article class="article" id="art-1">\n<h3 class="article-heading">Article 1</h3>\n<h4 class="article-title">Use of terms</h4>' in html
+    html = (
+        cli("build", "-C", small, "--format", "html"),
+        (small / "build/draft.html").read_text(encoding="utf-8"),
+    )[1]
+    assert (
+        '<article class="article" id="art-1">\n<h3 class="article-heading">Article 1</h3>\n<h4 class="article-title">Use of terms</h4>'
+        in html
+    )
 
 
 def test_dangling_reference_is_a_finding_and_nothing_is_written(cli, small):
@@ -171,19 +198,37 @@ def test_docx_uses_the_treaty_styles(small):
     data = RENDERERS["docx"](assemble(load_project(small)), RenderOptions(notes=True))
     doc = Document(io.BytesIO(data))
     used = [p.style.name for p in doc.paragraphs]
-    for style in ("Treaty Title", "Preamble", "Chapter Heading", "Article Heading", "Article Title", "Treaty Paragraph", "Treaty Point", "Treaty Sub-point", "Testimonium"):
+    for style in (
+        "Treaty Title",
+        "Preamble",
+        "Chapter Heading",
+        "Article Heading",
+        "Article Title",
+        "Treaty Paragraph",
+        "Treaty Point",
+        "Treaty Sub-point",
+        "Testimonium",
+    ):
         assert style in used, style
-    assert [p.text for p in doc.paragraphs if p.style.name == "Article Heading"] == ["Article 1", "Article 2", "Article 3"]
+    assert [p.text for p in doc.paragraphs if p.style.name == "Article Heading"] == [
+        "Article 1",
+        "Article 2",
+        "Article 3",
+    ]
     table = doc.tables[-1]
     assert [c.text for c in table.rows[0].cells] == ["Provision", "Provenance"]
-    assert ["Art. 1(2)", "Source: Tiny Directive, Art. 3(2) (adapted)"] in [[c.text for c in r.cells] for r in table.rows]
+    assert ["Art. 1(2)", "Source: Tiny Directive, Art. 3(2) (adapted)"] in [
+        [c.text for c in r.cells] for r in table.rows
+    ]
 
 
 def test_bundled_treaty_builds(cli, treaty):
     result = cli("build", "-C", treaty)
     assert result.exit_code == 0, result.output
     md = (treaty / "build/draft.md").read_text(encoding="utf-8")
-    assert md.startswith("# Convention on Combating Online Child Sexual Abuse\n\nThe States Parties to this Convention,\n")
+    assert md.startswith(
+        "# Convention on Combating Online Child Sexual Abuse\n\nThe States Parties to this Convention,\n"
+    )
     assert "\nHave agreed as follows:\n\n## Chapter I — General provisions\n\n### Article 1\n" in md
     assert md.rstrip().endswith("in a single original.")
     assert cli("build", "-C", treaty, "--check").exit_code == 0
@@ -194,7 +239,9 @@ def test_help_does_not_import_heavy_modules():
     import sys
 
     code = "import sys, treatydraft.cli; print([m for m in ('jinja2', 'docx', 'lxml') if m in sys.modules])"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"
 
 
@@ -206,6 +253,9 @@ def test_a_missing_or_repeated_outline_entry_stops_build_and_export(cli, small):
     for command in (["build"], ["export", "--format", "akn", "--out", str(small / "x.xml")]):
         result = cli(*command, "-C", small)
         assert result.exit_code == 1, result.output
-        assert "error[missing-clause]: outline entry 'nosuch' has no file clauses/nosuch.yaml" in result.output
+        assert (
+            "error[missing-clause]: outline entry 'nosuch' has no file clauses/nosuch.yaml"
+            in result.output
+        )
         assert "error[duplicate-outline]" in result.output
     assert not (small / "build").exists() and not (small / "x.xml").exists()

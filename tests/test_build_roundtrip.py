@@ -27,7 +27,11 @@ from treatydraft.render import RENDERERS, RenderOptions
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROJECTS = {"bundled": REPO, "awkward": FIXTURES / "build-awkward", "small": FIXTURES / "build-small"}
+PROJECTS = {
+    "bundled": REPO,
+    "awkward": FIXTURES / "build-awkward",
+    "small": FIXTURES / "build-small",
+}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -111,7 +115,9 @@ def html_blocks(html: str, with_attrs: bool = False):
 
 def docx_blocks(data: bytes) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        root = etree.fromstring(z.read("word/document.xml"), etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(
+            z.read("word/document.xml"), etree.XMLParser(resolve_entities=False, no_network=True)
+        )
     out = []
     for p in root.iter(W + "p"):
         parts = []
@@ -133,7 +139,11 @@ def assert_in_order_once(blocks: list[str], expected: list[str]) -> None:
 def render(name: str, fmt: str, notes: bool) -> tuple[Draft, bytes]:
     project = load_project(PROJECTS[name])
     draft = assemble(project)
-    options = RenderOptions(notes=notes, template_dirs=(str(Path(project.root) / "templates"),), project_root=project.root)
+    options = RenderOptions(
+        notes=notes,
+        template_dirs=(str(Path(project.root) / "templates"),),
+        project_root=project.root,
+    )
     return draft, RENDERERS[fmt](draft, options)
 
 
@@ -151,7 +161,25 @@ def test_markdown_roundtrip(name, notes, preset):
     blocks, tags = html_blocks(html)
     assert_in_order_once(blocks, expected_blocks(draft, " "))
     # numbering is text, never a Markdown list; clause text makes no markup
-    forbidden = {"ol", "ul", "li", "a", "img", "script", "code", "pre", "table", "hr", "blockquote", "s", "del", "strong", "h5", "h6", "b"}
+    forbidden = {
+        "ol",
+        "ul",
+        "li",
+        "a",
+        "img",
+        "script",
+        "code",
+        "pre",
+        "table",
+        "hr",
+        "blockquote",
+        "s",
+        "del",
+        "strong",
+        "h5",
+        "h6",
+        "b",
+    }
     if not notes:
         forbidden.add("em")
     assert not forbidden & set(tags), forbidden & set(tags)
@@ -161,7 +189,7 @@ def test_markdown_roundtrip(name, notes, preset):
 def test_html_roundtrip(name, notes):
     draft, data = render(name, "html", notes)
     html = data.decode("utf-8")
-    assert html.startswith("<!doctype html>\n<html lang=\"")
+    assert html.startswith('<!doctype html>\n<html lang="')
     blocks, tags, attrs = html_blocks(html, with_attrs=True)
     assert_in_order_once(blocks, expected_blocks(draft, " "))
     # self-contained and inert: no active or external content, links only to anchors
@@ -181,9 +209,27 @@ def test_docx_roundtrip(name, notes):
 def test_awkward_fixture_really_is_awkward():
     """Guard: the fixture keeps the texts the round-trip must survive."""
     draft = assemble(load_project(PROJECTS["awkward"]))
-    texts = [it.text for a in draft.articles for p in a.paragraphs for it in (p, *p.items)] + [p.text for p in draft.preamble]
+    texts = [it.text for a in draft.articles for p in a.paragraphs for it in (p, *p.items)] + [
+        p.text for p in draft.preamble
+    ]
     joined = "\n".join(texts)
-    for needle in ("1990.", "<script>alert(1)</script>", "*", "_", "#", "|", "[x](javascript:alert(1))", "  ", "“", "”", "‘", "’", "\u00a0", "حقوقِ", "儿童"):
+    for needle in (
+        "1990.",
+        "<script>alert(1)</script>",
+        "*",
+        "_",
+        "#",
+        "|",
+        "[x](javascript:alert(1))",
+        "  ",
+        "“",
+        "”",
+        "‘",
+        "’",
+        "\u00a0",
+        "حقوقِ",
+        "儿童",
+    ):
         assert needle in joined, needle
     assert any(t.startswith("1990.") for t in texts)
 
@@ -200,7 +246,16 @@ def test_xml_illegal_characters_become_spaces_in_every_format():
     item = DraftItem(None, "a\x0bb\x00c\x1fd\ufffee", None, (), "art-1")
     from treatydraft.model import DraftArticle
 
-    draft = Draft("T\x0bitle", None, "en", (), (DraftArticle(1, "x", "Ti\x0ctle", None, (item,), "art-1"),), (), (), {})
+    draft = Draft(
+        "T\x0bitle",
+        None,
+        "en",
+        (),
+        (DraftArticle(1, "x", "Ti\x0ctle", None, (item,), "art-1"),),
+        (),
+        (),
+        {},
+    )
     for fmt, fn in RENDERERS.items():
         out = fn(draft, RenderOptions())
         assert out, fmt
@@ -213,8 +268,17 @@ def test_docx_lays_out_right_to_left_paragraphs_from_the_right():
     _, data = render("awkward", "docx", False)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         root = etree.fromstring(z.read("word/document.xml"))
-    bidi = {"".join(t.text or "" for t in p.iter(W + "t")): p.find(f"{W}pPr/{W}bidi") is not None for p in root.iter(W + "p")}
+    bidi = {
+        "".join(t.text or "" for t in p.iter(W + "t")): p.find(f"{W}pPr/{W}bidi") is not None
+        for p in root.iter(W + "p")
+    }
     arabic = [text for text in bidi if "حقوق" in text]
-    assert arabic and all(bidi[t] for t in arabic if t.lstrip("0123456789.\t ")[:1] in "اأإآبتثجحخدذرزسشصضطظعغفقكلمنهوي")
+    assert arabic and all(
+        bidi[t]
+        for t in arabic
+        if t.lstrip("0123456789.\t ")[:1] in "اأإآبتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    )
     assert not bidi["Have agreed as follows:"]
-    assert not any(bidi[t] for t in bidi if t.startswith("3.") and "Mixed" in t)  # first strong letter is Latin
+    assert not any(
+        bidi[t] for t in bidi if t.startswith("3.") and "Mixed" in t
+    )  # first strong letter is Latin

@@ -9,7 +9,6 @@ import pytest
 from conftest import edit
 
 
-
 def test_bundled_treaty_passes_strict(cli):
     result = cli("check", "--strict", "-C", Path(__file__).resolve().parents[1])
     assert result.exit_code == 0, result.output
@@ -40,7 +39,11 @@ def test_one_changed_word_in_a_verbatim_paragraph(cli, mini):
 
 
 def test_changed_word_in_the_bundled_treaty_is_over_budget(cli, treaty):
-    edit(treaty / "clauses/removal-blocking.yaml", "prompt\n      removal of web pages", "prompt\n      removal or suppression or deletion of web pages")
+    edit(
+        treaty / "clauses/removal-blocking.yaml",
+        "prompt\n      removal of web pages",
+        "prompt\n      removal or suppression or deletion of web pages",
+    )
     result = cli("check", "-C", treaty)
     assert result.exit_code == 1
     [line] = result.stdout.splitlines()
@@ -55,7 +58,8 @@ def test_edited_source_breaks_the_pin(cli, treaty):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert any(
-        ": error[pin-mismatch]: paragraph 1: the source text at Art. 25(1) changed since it was pinned; review it, then run 'treatydraft pin removal-blocking'" in line
+        ": error[pin-mismatch]: paragraph 1: the source text at Art. 25(1) changed since it was pinned; review it, then run 'treatydraft pin removal-blocking'"
+        in line
         and line.startswith("clauses/removal-blocking.yaml:")
         for line in lines
     ), lines
@@ -64,7 +68,9 @@ def test_edited_source_breaks_the_pin(cli, treaty):
 def test_every_bad_file_is_reported_in_one_run(cli, mini):
     clauses = mini / "clauses"
     (clauses / "syntax.yaml").write_text("id: syntax\nparagraphs: [\n", encoding="utf-8")
-    (clauses / "tag.yaml").write_text("id: tag\nparagraphs: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
+    (clauses / "tag.yaml").write_text(
+        "id: tag\nparagraphs: !!python/object/apply:os.system ['true']\n", encoding="utf-8"
+    )
     (clauses / "alias.yaml").write_text("id: &a alias\nparagraphs: []\n", encoding="utf-8")
     (clauses / "dup.yaml").write_text("id: dup\nid: dup\nparagraphs: []\n", encoding="utf-8")
     (clauses / "float.yaml").write_text(
@@ -110,11 +116,16 @@ def test_outline_and_clause_files_must_match(cli, mini):
 def test_wrong_address_names_the_addresses_nearby(cli, mini):
     edit(mini / "clauses/removal.yaml", 'at: "25(1)"', 'at: "25(3)"')
     result = cli("check", "-C", mini)
-    assert "clauses/removal.yaml:9:11: error[unknown-address]: Directive 2011/93/EU has no Art. 25(3) (shipped in part: Article 25 only); nearby: 25, 25(1), 25(2)" in result.stdout.splitlines()
+    assert (
+        "clauses/removal.yaml:9:11: error[unknown-address]: Directive 2011/93/EU has no Art. 25(3) (shipped in part: Article 25 only); nearby: 25, 25(1), 25(2)"
+        in result.stdout.splitlines()
+    )
 
 
 def test_check_levels_are_configurable(cli, mini):
-    (mini / "treatydraft.yml").write_text((mini / "treatydraft.yml").read_text() + "checks:\n  unpinned: ignore\n")
+    (mini / "treatydraft.yml").write_text(
+        (mini / "treatydraft.yml").read_text() + "checks:\n  unpinned: ignore\n"
+    )
     result = cli("check", "--strict", "-C", mini)
     assert result.exit_code == 0, result.output
 
@@ -122,7 +133,10 @@ def test_check_levels_are_configurable(cli, mini):
 def test_dangling_reference(cli, mini):
     edit(mini / "clauses/protection.yaml", 'ref(\\"removal\\", 2)', 'ref(\\"removal\\", 7)')
     result = cli("check", "-C", mini)
-    assert "clauses/protection.yaml:15:15: error[dangling-reference]: ref(\"removal\", 7): Article 1 has paragraphs 1 to 2" in result.stdout.splitlines()
+    assert (
+        'clauses/protection.yaml:15:15: error[dangling-reference]: ref("removal", 7): Article 1 has paragraphs 1 to 2'
+        in result.stdout.splitlines()
+    )
 
 
 def test_json_and_github_formats(cli, mini):
@@ -138,13 +152,19 @@ def test_json_and_github_formats(cli, mini):
         "message": "paragraph 1 is marked verbatim but differs from Art. 25(1): [-prompt-]{+swift+}",
     }
     gh = cli("check", "--format", "github", "-C", mini).stdout.splitlines()
-    assert "::error file=clauses/removal.yaml,line=5,col=11,title=verbatim-mismatch::paragraph 1 is marked verbatim but differs from Art. 25(1): [-prompt-]{+swift+}" in gh
+    assert (
+        "::error file=clauses/removal.yaml,line=5,col=11,title=verbatim-mismatch::paragraph 1 is marked verbatim but differs from Art. 25(1): [-prompt-]{+swift+}"
+        in gh
+    )
 
 
 def test_no_project_found(cli, tmp_path):
     result = cli("check", "-C", tmp_path)
     assert result.exit_code == 2
-    assert result.stderr == f"treatydraft: error: no treatydraft.yml found in {tmp_path} or any parent directory (use -C DIR)\n"
+    assert (
+        result.stderr
+        == f"treatydraft: error: no treatydraft.yml found in {tmp_path} or any parent directory (use -C DIR)\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["xml"])

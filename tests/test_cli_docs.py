@@ -27,7 +27,18 @@ def commands() -> list[tuple[str, ...]]:
 
 
 def test_the_commands_are_the_designed_ones():
-    assert commands() == [("build",), ("check",), ("export",), ("init",), ("new",), ("pin",), ("redline",), ("sources", "list"), ("sources", "show"), ("table",)]
+    assert commands() == [
+        ("build",),
+        ("check",),
+        ("export",),
+        ("init",),
+        ("new",),
+        ("pin",),
+        ("redline",),
+        ("sources", "list"),
+        ("sources", "show"),
+        ("table",),
+    ]
 
 
 @pytest.mark.parametrize("command", commands(), ids=" ".join)
@@ -39,7 +50,9 @@ def test_help_shows_an_example_and_the_readme_documents_it(cli, command):
 
 
 def test_python_dash_m_runs_the_same_cli():
-    out = subprocess.run([sys.executable, "-m", "treatydraft", "--help"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "treatydraft", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Usage: python -m treatydraft" in out or "Usage: treatydraft" in out
-    for (name, *_rest) in commands():
+    for name, *_rest in commands():
         assert name in out

@@ -20,7 +20,6 @@ def small(tmp_path: Path) -> Path:
     return copy_project(SMALL, tmp_path / "small")
 
 
-
 def test_compress():
     assert compress(["15", "16", "17", "19", "20", "25a", "3"]) == "3, 15–17, 19, 20, 25a"
     assert compress([str(n) for n in range(15, 29) if n != 25]) == "15–24, 26–28"
@@ -38,9 +37,13 @@ def test_uncovered_units_are_the_largest_untouched_provisions():
         ("Art. 7(1)", False, 19, 16),
         ("Art. 7(2)", True, 19, 16),
     ]
-    assert dirx.uncovered[3].omission.reason == "Internal-market rule, with no equivalent in a treaty"
+    assert (
+        dirx.uncovered[3].omission.reason == "Internal-market rule, with no equivalent in a treaty"
+    )
     assert dirx.not_shipped_articles == ("6", "8", "9", "10", "11", "12")
-    assert dirx.not_shipped_notes() == ("Articles 6, 8–12 are not in sources/: coverage cannot be checked for them",)
+    assert dirx.not_shipped_notes() == (
+        "Articles 6, 8–12 are not in sources/: coverage cannot be checked for them",
+    )
     assert dirx.partial and dirx.included == "Articles 2, 5 and 7"
     # an empty list: the whole source; Article 2 untouched, so listed whole
     assert [u.display for u in convy.uncovered] == ["Art. 2"]
@@ -50,13 +53,21 @@ def test_uncovered_units_are_the_largest_untouched_provisions():
 def test_a_clause_from_a_whole_article_covers_its_paragraphs(small):
     edit(small / "clauses/duties.yaml", 'at: "5(1)"', 'at: "5"')
     report = analyse(load_project(small))
-    assert [u.display for u in report.sources[0].uncovered] == ["Art. 2(c)", "Art. 7(1)", "Art. 7(2)"]
+    assert [u.display for u in report.sources[0].uncovered] == [
+        "Art. 2(c)",
+        "Art. 7(1)",
+        "Art. 7(2)",
+    ]
 
 
 def test_an_omission_of_a_whole_article_declares_it(small):
     edit(small / "treatydraft.yml", 'at: "7(2)"', 'at: "7"')
     report = analyse(load_project(small))
-    assert [(u.display, u.declared) for u in report.sources[0].uncovered] == [("Art. 2(c)", False), ("Art. 5(3)", False), ("Art. 7", True)]
+    assert [(u.display, u.declared) for u in report.sources[0].uncovered] == [
+        ("Art. 2(c)", False),
+        ("Art. 5(3)", False),
+        ("Art. 7", True),
+    ]
 
 
 def test_check_reports_undeclared_provisions_at_their_coverage_entry(cli):
@@ -73,7 +84,11 @@ def test_check_reports_undeclared_provisions_at_their_coverage_entry(cli):
 
 @pytest.mark.parametrize("level,code,lines", [("error", 1, 4), ("ignore", 0, 0)])
 def test_the_level_is_configurable(cli, small, level, code, lines):
-    edit(small / "treatydraft.yml", "coverage:", f"checks:\n  uncovered-provision: {level}\ncoverage:")
+    edit(
+        small / "treatydraft.yml",
+        "coverage:",
+        f"checks:\n  uncovered-provision: {level}\ncoverage:",
+    )
     result = cli("check", "-C", small)
     assert result.exit_code == code
     assert len(result.stdout.splitlines()) == lines
@@ -91,7 +106,9 @@ def test_omissions_naming_nothing_are_errors(cli, small):
         '  - {source: dir-x, at: "Article five", reason: "not an address"}\n'
         '  - {source: dir-x, at: "6(1)", reason: "not shipped: cannot be checked, accepted"}\n',
     )
-    edit(small / "treatydraft.yml", 'conv-y: []', 'conv-y: ["1"]')  # keep the output to the omissions
+    edit(
+        small / "treatydraft.yml", "conv-y: []", 'conv-y: ["1"]'
+    )  # keep the output to the omissions
     result = cli("check", "-C", small)
     assert result.exit_code == 1
     lines = [line for line in result.stdout.splitlines() if "uncovered-provision" not in line]
@@ -104,35 +121,52 @@ def test_omissions_naming_nothing_are_errors(cli, small):
 
 
 def test_bad_coverage_entries_are_errors(cli, small):
-    edit(small / "treatydraft.yml", 'dir-x: ["2", "5-12"]', 'dir-x: ["2(z)", "12-5", "two", "30"]\n  dir-q: ["1"]')
+    edit(
+        small / "treatydraft.yml",
+        'dir-x: ["2", "5-12"]',
+        'dir-x: ["2(z)", "12-5", "two", "30"]\n  dir-q: ["1"]',
+    )
     result = cli("check", "-C", small)
     assert result.exit_code == 1
     assert [line for line in result.stdout.splitlines() if "uncovered-provision" not in line] == [
         "treatydraft.yml:19:11: error[unknown-address]: coverage: Directive X has no Art. 2(z) (shipped in part: Articles 2, 5 and 7); nearby: 2, 2(a), 2(b), 2(c)",
-        'treatydraft.yml:19:19: error[bad-address]: coverage: \'12-5\' is not a range; write the lower number first, e.g. "15-28"',
+        "treatydraft.yml:19:19: error[bad-address]: coverage: '12-5' is not a range; write the lower number first, e.g. \"15-28\"",
         'treatydraft.yml:19:27: error[bad-address]: coverage: \'two\' is not an address or range; write e.g. "25", "25(1)", "15-28" or "recital 24"',
         "treatydraft.yml:20:3: error[unknown-source]: coverage: unknown source 'dir-q' (sources: conv-y, dir-x)",
     ]
     report = analyse(load_project(small))
-    assert report.sources[0].not_shipped_notes() == ("Article 30 is not in sources/: coverage cannot be checked for it",)
+    assert report.sources[0].not_shipped_notes() == (
+        "Article 30 is not in sources/: coverage cannot be checked for it",
+    )
 
 
 def test_bundled_treaty_is_clean_and_its_directive_partial():
     project = load_project(REPO)
     assert not [d for d in check(project).diagnostics if d.code == "uncovered-provision"]
     [sc] = analyse(project).sources
-    assert (sc.source, sc.partial, sc.examined, sc.uncovered) == ("dir-2011-93-eu", True, ("25",), ())
+    assert (sc.source, sc.partial, sc.examined, sc.uncovered) == (
+        "dir-2011-93-eu",
+        True,
+        ("25",),
+        (),
+    )
 
 
 def test_bundled_treaty_with_wider_coverage_says_what_cannot_be_checked(treaty):
-    edit(treaty / "treatydraft.yml", 'dir-2011-93-eu: ["2", "15", "21", "23", "25", "28"]', 'dir-2011-93-eu: ["2", "15-28"]')
+    edit(
+        treaty / "treatydraft.yml",
+        'dir-2011-93-eu: ["2", "15", "21", "23", "25", "28"]',
+        'dir-2011-93-eu: ["2", "15-28"]',
+    )
     [sc] = analyse(load_project(treaty)).sources
     assert sc.uncovered == ()
-    assert sc.not_shipped_notes() == ("Articles 2, 15–24, 26–28 are not in sources/: coverage cannot be checked for them",)
+    assert sc.not_shipped_notes() == (
+        "Articles 2, 15–24, 26–28 are not in sources/: coverage cannot be checked for them",
+    )
 
 
 def test_recitals_and_single_articles_not_shipped(small):
-    edit(small / "treatydraft.yml", 'conv-y: []', 'conv-y: ["recital 3", "recitals 5-7", "1", "9"]')
+    edit(small / "treatydraft.yml", "conv-y: []", 'conv-y: ["recital 3", "recitals 5-7", "1", "9"]')
     sc = analyse(load_project(small)).sources[1]
     assert sc.examined == ("1",)
     assert sc.not_shipped_notes() == (

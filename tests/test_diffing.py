@@ -51,13 +51,43 @@ def boundaries(parts: list[str]) -> set[int]:
 
 def test_tokenize_words_spaces_punctuation() -> None:
     assert tokenize("Art. 25(1), the Member  States’") == [
-        "Art", ".", " ", "25", "(", "1", ")", ",", " ", "the", " ", "Member", "  ", "States", "’",
+        "Art",
+        ".",
+        " ",
+        "25",
+        "(",
+        "1",
+        ")",
+        ",",
+        " ",
+        "the",
+        " ",
+        "Member",
+        "  ",
+        "States",
+        "’",
     ]
 
 
 def test_tokenize_cjk_per_character() -> None:
     assert tokenize("缔约国 ひらがな カタカナ 당사국") == [
-        "缔", "约", "国", " ", "ひ", "ら", "が", "な", " ", "カ", "タ", "カ", "ナ", " ", "당", "사", "국",
+        "缔",
+        "约",
+        "国",
+        " ",
+        "ひ",
+        "ら",
+        "が",
+        "な",
+        " ",
+        "カ",
+        "タ",
+        "カ",
+        "ナ",
+        " ",
+        "당",
+        "사",
+        "국",
     ]
 
 
@@ -218,7 +248,9 @@ def test_timeout_must_be_positive() -> None:
 
 def _random_text(seed: int, size: int = 200_000) -> str:
     rng = random.Random(seed)
-    vocab = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 9))) for _ in range(5000)]
+    vocab = [
+        "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 9))) for _ in range(5000)
+    ]
     parts: list[str] = []
     length = 0
     while length < size:
@@ -252,11 +284,40 @@ def test_time_limit_falls_back_to_coarser_granularity() -> None:
 # --- properties ------------------------------------------------------------
 
 VOCAB = [
-    "Member", "States", "State", "shall", "take", "measures", "the", "of", "Art", "25",
-    "État", "membres", "naïve", "Ångström", "Straße",
-    "الدول", "الأطراف", "بِسْمِ", "الرَّحْمَٰنِ",
-    "缔约国", "会员国", "締約国", "が", "당사국",
-    ".", ",", ";", "(", ")", "“", "”", "’", '"', "'",
+    "Member",
+    "States",
+    "State",
+    "shall",
+    "take",
+    "measures",
+    "the",
+    "of",
+    "Art",
+    "25",
+    "État",
+    "membres",
+    "naïve",
+    "Ångström",
+    "Straße",
+    "الدول",
+    "الأطراف",
+    "بِسْمِ",
+    "الرَّحْمَٰنِ",
+    "缔约国",
+    "会员国",
+    "締約国",
+    "が",
+    "당사국",
+    ".",
+    ",",
+    ";",
+    "(",
+    ")",
+    "“",
+    "”",
+    "’",
+    '"',
+    "'",
 ]
 SEPARATORS = [" ", " ", " ", NBSP, "", "\n", "  "]
 
@@ -292,7 +353,11 @@ def edited(draw: st.DrawFn) -> tuple[str, str]:
         elif action == "nfd":
             new[index] = nfd(new[index])
         else:
-            new[index] = new[index].replace(" ", NBSP) if " " in new[index] else new[index].replace(NBSP, " ")
+            new[index] = (
+                new[index].replace(" ", NBSP)
+                if " " in new[index]
+                else new[index].replace(NBSP, " ")
+            )
     return "".join(pieces), "".join(new)
 
 

@@ -35,7 +35,11 @@ def huge_line() -> bytes:
     return b"id: huge\nnotes: " + b"x" * (20 * 1024 * 1024) + b"\n"
 
 
-GENERATORS = {"billion_laughs": billion_laughs, "deep_nesting": deep_nesting, "huge_line": huge_line}
+GENERATORS = {
+    "billion_laughs": billion_laughs,
+    "deep_nesting": deep_nesting,
+    "huge_line": huge_line,
+}
 
 
 @pytest.fixture
@@ -58,7 +62,11 @@ def test_every_manifest_entry_is_run():
 @pytest.mark.parametrize("name", CLAUSE_CASES)
 def test_case(name, hostile_project, cli):
     case = MANIFEST[name]
-    data = GENERATORS[case["generate"]]() if "generate" in case else (HOSTILE / case["file"]).read_bytes()
+    data = (
+        GENERATORS[case["generate"]]()
+        if "generate" in case
+        else (HOSTILE / case["file"]).read_bytes()
+    )
     stem = Path(case["file"]).stem if "file" in case else case["generate"]
     target = hostile_project / "clauses" / f"{stem}.yaml"
     target.write_bytes(data)
@@ -81,7 +89,9 @@ def test_case(name, hostile_project, cli):
     if "memory_mb" in case:
         # the whole CLI run, file read included, stays under the budget
         assert peak < case["memory_mb"] * 1024 * 1024, f"{name} allocated {peak / 2**20:.1f} MB"
-    assert sorted(p.name for p in hostile_project.rglob("*")) == before, "a rejected input must create no file"
+    assert sorted(p.name for p in hostile_project.rglob("*")) == before, (
+        "a rejected input must create no file"
+    )
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in (HOSTILE / "text").glob("*.yaml")))
@@ -93,7 +103,11 @@ def test_text_case_builds_every_format(case, hostile_project, cli):
     cfg.write_text(cfg.read_text().replace("outline:\n", f"outline:\n  - {stem}\n"))
     result = cli("build", "-C", hostile_project)
     assert result.exit_code == 0, result.output
-    assert {p.name for p in (hostile_project / "build").iterdir()} == {"draft.md", "draft.html", "draft.docx"}
+    assert {p.name for p in (hostile_project / "build").iterdir()} == {
+        "draft.md",
+        "draft.html",
+        "draft.docx",
+    }
 
 
 SECRET = "TOP-SECRET-DELEGATION-TEXT"
@@ -118,7 +132,9 @@ def test_template_case(name, tmp_path, cli):
     assert result.exit_code == case["exit"], result.output
     lines = result.stderr.splitlines()
     assert len(lines) == 1, lines
-    assert lines[0].startswith(f"templates/draft.md.j2:{case['line']}:1: error[{case['code']}]: "), lines[0]
+    assert lines[0].startswith(
+        f"templates/draft.md.j2:{case['line']}:1: error[{case['code']}]: "
+    ), lines[0]
     assert case["message"] in lines[0], lines[0]
     assert SECRET not in result.output
     assert not (root / "build").exists(), "a failed build writes nothing"
@@ -155,7 +171,9 @@ def test_redline_case(name, tmp_path):
         old, new = PAIR_GENERATORS[case["generate_pair"]]()
     start = time.perf_counter()
     model = rl.pair(old, new)
-    outputs = {fmt: rl.render(model, fmt) for fmt in ("term", "md", "html", "json", "docx")}  # each verified
+    outputs = {
+        fmt: rl.render(model, fmt) for fmt in ("term", "md", "html", "json", "docx")
+    }  # each verified
     elapsed = time.perf_counter() - start
     [item] = list(model.items())
     assert (item.old, item.new) == (old, new)

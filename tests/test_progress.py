@@ -21,10 +21,24 @@ def big(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.mark.parametrize("command,label", [(["redline", "--format", "md"], "comparing"), (["build", "--format", "md"], "rendering")])
+@pytest.mark.parametrize(
+    "command,label",
+    [(["redline", "--format", "md"], "comparing"), (["build", "--format", "md"], "rendering")],
+)
 def test_progress_bar_on_a_terminal_only(big, tmp_path, command, label):
-    args = [sys.executable, "-m", "treatydraft", *command, "--out", str(tmp_path / "out"), "-C", str(big)]
-    on_tty = subprocess.run([sys.executable, "-c", SPAWN, *args], capture_output=True, text=True, timeout=120)
+    args = [
+        sys.executable,
+        "-m",
+        "treatydraft",
+        *command,
+        "--out",
+        str(tmp_path / "out"),
+        "-C",
+        str(big),
+    ]
+    on_tty = subprocess.run(
+        [sys.executable, "-c", SPAWN, *args], capture_output=True, text=True, timeout=120
+    )
     assert on_tty.returncode == 0, on_tty.stdout
     assert f"{label}  [" in on_tty.stdout and "100%" in on_tty.stdout
     piped = subprocess.run(args, capture_output=True, text=True, timeout=120)

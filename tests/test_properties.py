@@ -36,14 +36,25 @@ def clause_dicts(draw):
     def item(depth):
         d = {"text": draw(TEXT)}
         if draw(st.booleans()):
-            d["provenance"] = {"source": draw(IDS), "at": draw(st.sampled_from(["25", "25(1)", "2(c)", "3(1)(a)(i)", "1.10", "recital 24"])), "relation": "verbatim", "pin": draw(PIN)}
+            d["provenance"] = {
+                "source": draw(IDS),
+                "at": draw(
+                    st.sampled_from(["25", "25(1)", "2(c)", "3(1)(a)(i)", "1.10", "recital 24"])
+                ),
+                "relation": "verbatim",
+                "pin": draw(PIN),
+            }
         else:
             d["provenance"] = {"relation": "new", "note": draw(TEXT)}
         if depth < 2 and draw(st.booleans()):
             d["points"] = [item(depth + 1) for _ in range(draw(st.integers(1, 2)))]
         return d
 
-    data = {"id": draw(IDS), "title": draw(TEXT), "paragraphs": [item(0) for _ in range(draw(st.integers(1, 3)))]}
+    data = {
+        "id": draw(IDS),
+        "title": draw(TEXT),
+        "paragraphs": [item(0) for _ in range(draw(st.integers(1, 3)))],
+    }
     if draw(st.booleans()):
         data["notes"] = draw(TEXT)
     return data
@@ -58,22 +69,36 @@ def test_i1_writer_output_loads_back_and_a_pin_edit_changes_nothing_else(data):
         pytest.fail(f"writer refused its own output for {data!r}")
     clause = load_clause(out, "clauses/x.yaml", data["id"])
     # a no-op rewrite is byte-identical
-    same = {it.key_path: it.provenance.pin for it in clause.walk() if it.provenance and it.provenance.pin}
+    same = {
+        it.key_path: it.provenance.pin
+        for it in clause.walk()
+        if it.provenance and it.provenance.pin
+    }
     assert set_pins(out, clause, same) == out
     # editing one key changes no other value
     pinned = [it for it in clause.walk() if it.provenance and it.provenance.pin]
     if pinned:
         target = pinned[0]
         new_pin = "sha256:" + "0" * 64
-        edited = load_clause(set_pins(out, clause, {target.key_path: new_pin}), "clauses/x.yaml", data["id"])
+        edited = load_clause(
+            set_pins(out, clause, {target.key_path: new_pin}), "clauses/x.yaml", data["id"]
+        )
         for a, b in zip(clause.walk(), edited.walk()):
-            expected = replace(a.provenance, pin=new_pin) if a.key_path == target.key_path else a.provenance
+            expected = (
+                replace(a.provenance, pin=new_pin)
+                if a.key_path == target.key_path
+                else a.provenance
+            )
             assert (b.text, clause_data_prov(b.provenance)) == (a.text, clause_data_prov(expected))
     assert clause_data(clause)[1] == data["title"]
 
 
 def clause_data_prov(p):
-    return None if p is None else (p.relation, p.source, p.at, p.substitutions, p.budget, p.pin, p.note)
+    return (
+        None
+        if p is None
+        else (p.relation, p.source, p.at, p.substitutions, p.budget, p.pin, p.note)
+    )
 
 
 VALID = b"""id: x
@@ -103,7 +128,29 @@ def mutated(draw):
         if op == "flip" and pos < len(data):
             data[pos] = draw(st.integers(0, 255))
         elif op == "insert":
-            data[pos:pos] = draw(st.sampled_from([b"&a ", b"*a", b"!!", b"<<: ", b"[", b"{", b"\t", b"\xc2\xa0", b": ", b"- ", b"\n", b"'", b'"', b"%YAML 1.1\n", b"---\n", b"\x92", b"\xef\xbb\xbf"]))
+            data[pos:pos] = draw(
+                st.sampled_from(
+                    [
+                        b"&a ",
+                        b"*a",
+                        b"!!",
+                        b"<<: ",
+                        b"[",
+                        b"{",
+                        b"\t",
+                        b"\xc2\xa0",
+                        b": ",
+                        b"- ",
+                        b"\n",
+                        b"'",
+                        b'"',
+                        b"%YAML 1.1\n",
+                        b"---\n",
+                        b"\x92",
+                        b"\xef\xbb\xbf",
+                    ]
+                )
+            )
         else:
             del data[pos : pos + draw(st.integers(1, 5))]
     return bytes(data)
@@ -171,7 +218,9 @@ def test_i5_a_failed_write_leaves_old_bytes_or_nothing(tmp_path, monkeypatch, st
     if existed:
         target.write_bytes(b"old bytes\n")
     real_fdopen, real_fsync, real_replace = os.fdopen, os.fsync, os.replace
-    monkeypatch.setattr(fsio.os, "fdopen", lambda fd, mode: _Failing(real_fdopen(fd, mode), step, fault))
+    monkeypatch.setattr(
+        fsio.os, "fdopen", lambda fd, mode: _Failing(real_fdopen(fd, mode), step, fault)
+    )
 
     def fsync(fd):
         if step == "fsync":
@@ -220,7 +269,10 @@ def test_i5_refuses_to_overwrite_a_file_changed_since_read(tmp_path):
     target.write_bytes(b"changed by someone else\n")
     with pytest.raises(FileChangedOnDisk) as info:
         fsio.write_atomic(target, b"ours\n", expect=b"what we read\n")
-    assert str(info.value) == f"{target}:1:1: error[file-changed-on-disk]: the file changed on disk after it was read; not overwritten"
+    assert (
+        str(info.value)
+        == f"{target}:1:1: error[file-changed-on-disk]: the file changed on disk after it was read; not overwritten"
+    )
     assert target.read_bytes() == b"changed by someone else\n"
     assert [p.name for p in tmp_path.iterdir()] == ["clause.yaml"]
 

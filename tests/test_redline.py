@@ -88,10 +88,18 @@ def test_whole_bundled_treaty_renders_in_every_format(treaty: Path, tmp_path: Pa
 
 def test_reference_is_compared_resolved_and_new_paragraphs_listed(cli, small: Path) -> None:
     out = cli("redline", "scope", "-C", small).output.splitlines()
-    assert "    Each ⟨states-parties: Member State→State Party⟩ may adopt stricter measures{+ in accordance with Article 2+}." in out
+    assert (
+        "    Each ⟨states-parties: Member State→State Party⟩ may adopt stricter measures{+ in accordance with Article 2+}."
+        in out
+    )
     assert "  paragraph 3 — new (no source)" in out
-    assert "    5 of 19 words changed (26%, budget 20% — OVER BUDGET); rules: states-parties ×1" in out
-    assert out[-1].startswith("  Summary: relation: adapted, new; ") and "new paragraphs/points: 1" in out[-1]
+    assert (
+        "    5 of 19 words changed (26%, budget 20% — OVER BUDGET); rules: states-parties ×1" in out
+    )
+    assert (
+        out[-1].startswith("  Summary: relation: adapted, new; ")
+        and "new paragraphs/points: 1" in out[-1]
+    )
 
 
 def test_format_only_changes_are_their_own_category(cli, small: Path) -> None:
@@ -105,16 +113,22 @@ def test_format_only_changes_are_their_own_category(cli, small: Path) -> None:
 def test_unknown_clause_and_bad_format(cli, small: Path) -> None:
     r = cli("redline", "nope", "-C", small)
     assert r.exit_code == 2
-    assert r.output.splitlines() == ["treatydraft: error: unknown clause 'nope' (clauses: cooperation, scope)"]
+    assert r.output.splitlines() == [
+        "treatydraft: error: unknown clause 'nope' (clauses: cooperation, scope)"
+    ]
     r = cli("redline", "--format", "pdf", "-C", small)
     assert r.exit_code == 2
-    assert r.output.splitlines() == ["treatydraft: error: --format must be one of term, md, html, docx, json, not 'pdf'"]
+    assert r.output.splitlines() == [
+        "treatydraft: error: --format must be one of term, md, html, docx, json, not 'pdf'"
+    ]
 
 
 def test_docx_needs_out(cli, small: Path) -> None:
     r = cli("redline", "--format", "docx", "-C", small)
     assert r.exit_code == 2
-    assert r.output.splitlines() == ["treatydraft: error: --format docx writes a file; give --out FILE.docx"]
+    assert r.output.splitlines() == [
+        "treatydraft: error: --format docx writes a file; give --out FILE.docx"
+    ]
 
 
 def test_out_writes_atomically_and_says_so(cli, small: Path, tmp_path: Path) -> None:
@@ -126,14 +140,22 @@ def test_out_writes_atomically_and_says_so(cli, small: Path, tmp_path: Path) -> 
     assert [p.name for p in target.parent.iterdir()] == ["r.html"]  # no temp file left
 
 
-def test_integrity_failure_writes_nothing_and_exits_2(cli, small: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(rl_html, "change_html", lambda c: f"<ins>{c.new}</ins>")  # loses the source side
+def test_integrity_failure_writes_nothing_and_exits_2(
+    cli, small: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(
+        rl_html, "change_html", lambda c: f"<ins>{c.new}</ins>"
+    )  # loses the source side
     target = tmp_path / "r.html"
     r = cli("redline", "--format", "html", "--out", target, "-C", small)
     assert r.exit_code == 2
     lines = r.output.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("treatydraft: error: internal error: the html redline of paragraph 1")
-    assert lines[0].endswith("does not rebuild the source text (first difference at character 0); nothing written")
+    assert len(lines) == 1 and lines[0].startswith(
+        "treatydraft: error: internal error: the html redline of paragraph 1"
+    )
+    assert lines[0].endswith(
+        "does not rebuild the source text (first difference at character 0); nothing written"
+    )
     assert not target.exists()
 
 
@@ -144,10 +166,20 @@ def test_term_colour_only_on_a_terminal_and_never_with_no_color(small: Path) -> 
     assert "\x1b[" not in api.redline(project, ["cooperation"], color=False)
     env = dict(os.environ, NO_COLOR="1")
     script = "import pty,sys; pty.spawn([sys.argv[1], '-m', 'treatydraft', 'redline', 'cooperation', '-C', sys.argv[2]])"
-    out = subprocess.run([str(REPO / ".venv/bin/python"), "-c", script, str(REPO / ".venv/bin/python"), str(small)], capture_output=True, env=env, timeout=60).stdout
+    out = subprocess.run(
+        [str(REPO / ".venv/bin/python"), "-c", script, str(REPO / ".venv/bin/python"), str(small)],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    ).stdout
     assert b"\x1b[" not in out and b"[-Commission-]{+depositary+}" in out
     env.pop("NO_COLOR")
-    out = subprocess.run([str(REPO / ".venv/bin/python"), "-c", script, str(REPO / ".venv/bin/python"), str(small)], capture_output=True, env=env, timeout=60).stdout
+    out = subprocess.run(
+        [str(REPO / ".venv/bin/python"), "-c", script, str(REPO / ".venv/bin/python"), str(small)],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    ).stdout
     assert b"\x1b[31;9mCommission\x1b[0m" in out
 
 
@@ -161,9 +193,19 @@ def test_json_schema_fields(small: Path) -> None:
     assert scope["summary"]["rules"] == {"states-parties": 2, "csam-term": 1}
     assert scope["summary"]["over_budget"] == ["paragraph 2"]
     ops = scope["items"][0]["ops"]
-    assert ops[0] == {"kind": "rule-edit", "old": "Member States", "new": "Each State Party", "rule": "states-parties", "mid": "States Parties"}
+    assert ops[0] == {
+        "kind": "rule-edit",
+        "old": "Member States",
+        "new": "Each State Party",
+        "rule": "states-parties",
+        "mid": "States Parties",
+    }
     assert {"kind": "format", "old": '"', "new": "“", "category": "quote style"} in ops
-    assert scope["items"][0]["source"] == {"id": "toy", "at": "1(1)", "display": "Toy Directive, Art. 1(1)"}
+    assert scope["items"][0]["source"] == {
+        "id": "toy",
+        "at": "1(1)",
+        "display": "Toy Directive, Art. 1(1)",
+    }
     for clause in doc["clauses"]:
         for item in clause["items"]:
             assert "".join(o["old"] for o in item["ops"]) == item["old"]
@@ -187,10 +229,20 @@ def _check_golden(name: str, actual: str) -> None:
             pytest.fail(f"{path} is missing; run with TREATYDRAFT_UPDATE_GOLDEN=1 to create it")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8", newline="")
-    assert actual == path.read_text(encoding="utf-8"), f"{name} differs; TREATYDRAFT_UPDATE_GOLDEN=1 regenerates it"
+    assert actual == path.read_text(encoding="utf-8"), (
+        f"{name} differs; TREATYDRAFT_UPDATE_GOLDEN=1 regenerates it"
+    )
 
 
-@pytest.mark.parametrize("fmt,name", [("term", "small.term.txt"), ("md", "small.md"), ("html", "small.html"), ("json", "small.json")])
+@pytest.mark.parametrize(
+    "fmt,name",
+    [
+        ("term", "small.term.txt"),
+        ("md", "small.md"),
+        ("html", "small.html"),
+        ("json", "small.json"),
+    ],
+)
 def test_golden_text_formats(small: Path, fmt: str, name: str) -> None:
     _check_golden(name, api.redline(api.load_project(small), fmt=fmt))
 
@@ -204,7 +256,9 @@ def test_golden_docx_document_xml(small: Path, tmp_path: Path, monkeypatch) -> N
 # --------------------------------------------------------------------------- docx
 
 
-def test_docx_is_real_tracked_changes_and_deterministic(small: Path, tmp_path: Path, monkeypatch) -> None:
+def test_docx_is_real_tracked_changes_and_deterministic(
+    small: Path, tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     project = api.load_project(small)
     a = api.redline(project, fmt="docx", out=tmp_path / "a.docx")
@@ -219,7 +273,10 @@ def test_docx_is_real_tracked_changes_and_deterministic(small: Path, tmp_path: P
     assert "2023-11-14T22:13:20Z" in core
     assert 'w:author="treatydraft"' in doc and 'w:author="treatydraft (states-parties)"' in doc
     assert 'w:author="treatydraft (format: no-break space)"' in doc
-    assert re.search(r'<w:del [^>]*w:date="2023-11-14T22:13:20Z"[^>]*><w:r><w:delText xml:space="preserve">Commission</w:delText>', doc)
+    assert re.search(
+        r'<w:del [^>]*w:date="2023-11-14T22:13:20Z"[^>]*><w:r><w:delText xml:space="preserve">Commission</w:delText>',
+        doc,
+    )
     ids = re.findall(r'<w:(?:ins|del) w:id="(\d+)"', doc)
     assert len(ids) == len(set(ids)) > 5
     pairs = rl_docx.extract(a)
@@ -232,7 +289,12 @@ def test_libreoffice_opens_the_docx(small: Path, tmp_path: Path) -> None:
     docx = tmp_path / "r.docx"
     api.redline(api.load_project(small), fmt="docx", out=docx)
     env = dict(os.environ, HOME=str(tmp_path))  # a private LibreOffice profile
-    subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)], capture_output=True, timeout=180, env=env)
+    subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+        capture_output=True,
+        timeout=180,
+        env=env,
+    )
     assert (tmp_path / "r.pdf").stat().st_size > 1000
 
 
@@ -267,8 +329,16 @@ def test_two_unrelated_200k_texts_are_labelled_approximate() -> None:
 
 
 def _git(cwd: Path, *args: str) -> str:
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.org",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.org",
+    )
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env
+    ).stdout
 
 
 def _edit_second_draft(project: Path) -> None:
@@ -282,7 +352,9 @@ def _edit_second_draft(project: Path) -> None:
     p1, p2, p3 = scope.split("  - text: ")[1:]
     head = scope.split("  - text: ")[0]
     p1 = p1.replace("act promptly", "act without delay")
-    (project / "clauses" / "scope.yaml").write_text(head + "  - text: " + p2 + "  - text: " + p1)  # p2 first, p3 dropped
+    (project / "clauses" / "scope.yaml").write_text(
+        head + "  - text: " + p2 + "  - text: " + p1
+    )  # p2 first, p3 dropped
 
 
 @pytest.fixture
@@ -309,7 +381,7 @@ def test_against_previous_revision(cli, repo: Path) -> None:
     assert "Article 3 — Co-operation (was Article 2)" in out
     assert any(line.startswith("  Summary: unchanged; renumbered from Article 2;") for line in out)
     start = out.index("Article 1 — Scope")
-    scope = out[start:out.index("Article 2 — Review (added)")]
+    scope = out[start : out.index("Article 2 — Review (added)")]
     assert scope == [
         "Article 1 — Scope",
         "  paragraph 1 moved to paragraph 2",
@@ -326,7 +398,7 @@ def test_against_previous_revision(cli, repo: Path) -> None:
         "  Summary: changed; 1 changed, 1 removed, 1 moved, 1 moved out; 16 of 68 words changed (24%)",
         "",
     ]
-    assert out[out.index("Article 2 — Review (added)") + 1:][:3] == [
+    assert out[out.index("Article 2 — Review (added)") + 1 :][:3] == [
         "  paragraph 1 — added",
         "    {+The Conference of the States Parties shall review this Convention.+}",
         "    10 of 10 words changed (100%)",
@@ -337,21 +409,32 @@ def test_against_revision_errors(cli, repo: Path, tmp_path: Path) -> None:
     r = cli("redline", "--against", "no-such-rev", "-C", repo)
     assert r.exit_code == 2
     top = repo.parent.resolve()
-    assert r.output.splitlines() == [f"treatydraft: error: revision 'no-such-rev' does not exist in the git repository at {top}"]
+    assert r.output.splitlines() == [
+        f"treatydraft: error: revision 'no-such-rev' does not exist in the git repository at {top}"
+    ]
     r = cli("redline", "--against", "--upload-pack=x", "-C", repo)
     assert r.exit_code == 2 and r.output.count("\n") == 1
     plain = copy_project(SMALL, tmp_path / "plain")
     r = cli("redline", "--against", "HEAD~1", "-C", plain)
     assert r.exit_code == 2
-    assert r.output.splitlines() == [f"treatydraft: error: {plain.resolve()} is not in a git repository; --against HEAD~1 needs one (or give a project directory)"]
+    assert r.output.splitlines() == [
+        f"treatydraft: error: {plain.resolve()} is not in a git repository; --against HEAD~1 needs one (or give a project directory)"
+    ]
 
 
 def test_against_revision_without_project(cli, repo: Path) -> None:
     empty_tree = _git(repo.parent, "hash-object", "-t", "tree", "-w", "/dev/null").strip()
-    _git(repo.parent, "tag", "empty", _git(repo.parent, "commit-tree", "-m", "empty", empty_tree).strip())
+    _git(
+        repo.parent,
+        "tag",
+        "empty",
+        _git(repo.parent, "commit-tree", "-m", "empty", empty_tree).strip(),
+    )
     r = cli("redline", "--against", "empty", "-C", repo)
     assert r.exit_code == 2
-    assert r.output.splitlines() == ["treatydraft: error: revision 'empty' has no treaty/treatydraft.yml; it holds no treatydraft project there"]
+    assert r.output.splitlines() == [
+        "treatydraft: error: revision 'empty' has no treaty/treatydraft.yml; it holds no treatydraft project there"
+    ]
 
 
 def test_against_directory_and_removed_clause(cli, small: Path, tmp_path: Path) -> None:
@@ -359,7 +442,11 @@ def test_against_directory_and_removed_clause(cli, small: Path, tmp_path: Path) 
     cfg = newer / "treatydraft.yml"
     cfg.write_text(cfg.read_text().replace("  - cooperation\n", ""))
     (newer / "clauses" / "cooperation.yaml").unlink()
-    text = (newer / "clauses" / "scope.yaml").read_text().replace('in accordance with {{ ref(\\"cooperation\\") }}', "as appropriate")
+    text = (
+        (newer / "clauses" / "scope.yaml")
+        .read_text()
+        .replace('in accordance with {{ ref(\\"cooperation\\") }}', "as appropriate")
+    )
     (newer / "clauses" / "scope.yaml").write_text(text)
     r = cli("redline", "--against", small, "--format", "json", "-C", newer)
     assert r.exit_code == 0, r.output
@@ -378,19 +465,27 @@ def test_moves_across_articles(small: Path, tmp_path: Path) -> None:
     moved = scope.split("  - text: ")[3]
     (newer / "clauses" / "scope.yaml").write_text(scope.replace("  - text: " + moved, ""))
     coop = (newer / "clauses" / "cooperation.yaml").read_text()
-    (newer / "clauses" / "cooperation.yaml").write_text(coop + "  - text: " + moved.replace("<b>affects</b>", "affects"))
+    (newer / "clauses" / "cooperation.yaml").write_text(
+        coop + "  - text: " + moved.replace("<b>affects</b>", "affects")
+    )
     model = api.redline_model(api.load_project(newer), against=str(small))
     scope_rl, coop_rl = model.clauses
     assert scope_rl.notes == ("paragraph 3 moved to Article 2, paragraph 2",)
     last = coop_rl.items[-1]
-    assert (last.status, last.where, last.note) == ("moved", "paragraph 2", "moved from Article 1, paragraph 3")
+    assert (last.status, last.where, last.note) == (
+        "moved",
+        "paragraph 2",
+        "moved from Article 1, paragraph 3",
+    )
     assert last.substantive >= 1
 
 
 def test_raw_is_for_the_source_only(cli, small: Path) -> None:
     r = cli("redline", "--against", small, "--raw", "-C", small)
     assert r.exit_code == 2
-    assert r.output.splitlines() == ["treatydraft: error: --raw applies to redlines against the source only"]
+    assert r.output.splitlines() == [
+        "treatydraft: error: --raw applies to redlines against the source only"
+    ]
 
 
 def test_integrity_error_is_internal() -> None:
@@ -401,7 +496,9 @@ def test_integrity_error_is_internal() -> None:
         verify_output(model, "json", rl_json.render(model).replace('"c"', '"d"'))
 
 
-def test_against_a_draft_the_terminal_names_unchanged_paragraphs_without_repeating_them(cli, small: Path, tmp_path: Path) -> None:
+def test_against_a_draft_the_terminal_names_unchanged_paragraphs_without_repeating_them(
+    cli, small: Path, tmp_path: Path
+) -> None:
     newer = copy_project(SMALL, tmp_path / "newer")
     r = cli("redline", "--against", small, "-C", newer)
     assert r.exit_code == 0, r.output

@@ -19,13 +19,47 @@ RULES = {
     "csam-term": {"child pornography": "online child sexual abuse material"},
 }
 WORDS = [
-    "Member States", "Member State", "child pornography", "shall", "may", "take", "the", "necessary", "measures",
-    "États", "membres", "café", "naïve", "Ångström", "über", "会员国", "缔约国", "déjà-vu", "1990", "(a)", "Article",
-    "<b>", "&amp;", "a&b", '"quoted"', "“curly”", "it’s", "it's", "x<y", "]]>", "--", "*", "_", "\\", "½",
+    "Member States",
+    "Member State",
+    "child pornography",
+    "shall",
+    "may",
+    "take",
+    "the",
+    "necessary",
+    "measures",
+    "États",
+    "membres",
+    "café",
+    "naïve",
+    "Ångström",
+    "über",
+    "会员国",
+    "缔约国",
+    "déjà-vu",
+    "1990",
+    "(a)",
+    "Article",
+    "<b>",
+    "&amp;",
+    "a&b",
+    '"quoted"',
+    "“curly”",
+    "it’s",
+    "it's",
+    "x<y",
+    "]]>",
+    "--",
+    "*",
+    "_",
+    "\\",
+    "½",
 ]
 SEPARATORS = [" ", " ", " ", ", ", "; ", ". ", NBSP, "  ", "\n", "\n\n", "\t", "\u2009"]
 
-token_lists = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), min_size=0, max_size=30)
+token_lists = st.lists(
+    st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), min_size=0, max_size=30
+)
 
 
 def _join(tokens) -> str:
@@ -38,7 +72,9 @@ def _nfd(text: str) -> str:
 
 edit = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, 40)),
-    st.tuples(st.just("insert"), st.integers(0, 40), st.sampled_from(WORDS), st.sampled_from(SEPARATORS)),
+    st.tuples(
+        st.just("insert"), st.integers(0, 40), st.sampled_from(WORDS), st.sampled_from(SEPARATORS)
+    ),
     st.tuples(st.just("replace"), st.integers(0, 40), st.sampled_from(WORDS)),
     st.tuples(st.just("nfd"), st.integers(0, 40)),
     st.tuples(st.just("nbsp"), st.integers(0, 40)),
@@ -51,7 +87,11 @@ def _apply(tokens, edits):
     for e in edits:
         if not tokens and e[0] != "insert":
             continue
-        i = e[1] % (len(tokens) + (1 if e[0] == "insert" else 0)) if tokens or e[0] == "insert" else 0
+        i = (
+            e[1] % (len(tokens) + (1 if e[0] == "insert" else 0))
+            if tokens or e[0] == "insert"
+            else 0
+        )
         if e[0] == "delete":
             del tokens[i]
         elif e[0] == "insert":
@@ -69,10 +109,18 @@ def _apply(tokens, edits):
 
 def _model(old: str, new: str, names) -> Redline:
     items = (
-        ItemRedline("1", "paragraph 1", "compared", **compare_texts(old, new, rules=RULES, names=names)),
+        ItemRedline(
+            "1", "paragraph 1", "compared", **compare_texts(old, new, rules=RULES, names=names)
+        ),
         ItemRedline("2", "paragraph 2", "compared", **compare_texts(new, old)),
     )
-    return Redline("T", "source", "source", False, (ClauseRedline("c", "article", 1, "Article 1 — C", "compared", items),))
+    return Redline(
+        "T",
+        "source",
+        "source",
+        False,
+        (ClauseRedline("c", "article", 1, "Article 1 — C", "compared", items),),
+    )
 
 
 def _assert_rebuilds(model: Redline) -> None:
@@ -85,7 +133,11 @@ def _assert_rebuilds(model: Redline) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(token_lists, st.lists(edit, max_size=8), st.sampled_from([(), ("states-parties",), ("states-parties", "csam-term")]))
+@given(
+    token_lists,
+    st.lists(edit, max_size=8),
+    st.sampled_from([(), ("states-parties",), ("states-parties", "csam-term")]),
+)
 def test_every_format_rebuilds_both_sides(tokens, edits, names) -> None:
     old = _join(tokens)
     new = _join(_apply(tokens, edits))
@@ -93,7 +145,20 @@ def test_every_format_rebuilds_both_sides(tokens, edits, names) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"), max_size=80), st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"), max_size=80))
+@given(
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"
+        ),
+        max_size=80,
+    ),
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"
+        ),
+        max_size=80,
+    ),
+)
 def test_arbitrary_text_rebuilds(old, new) -> None:
     _assert_rebuilds(_model(old, new, ("states-parties",)))
 

@@ -32,7 +32,9 @@ def normalise_document_xml(data: bytes) -> str:
     """``word/document.xml`` pretty-printed, with volatile revision ids (``w:rsid*``) removed."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         xml = z.read("word/document.xml")
-    root = etree.fromstring(xml, etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True))
+    root = etree.fromstring(
+        xml, etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+    )
     for el in root.iter():
         for attr in [a for a in el.attrib if re.search(r"\}rsid", a)]:
             del el.attrib[attr]
@@ -58,7 +60,12 @@ CASES = [
 def test_golden(case, fmt, notes, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     project = load_project(PROJECT)
-    data = RENDERERS[fmt](assemble(project), RenderOptions(notes=notes, template_dirs=(str(PROJECT / "templates"),), project_root=str(PROJECT)))
+    data = RENDERERS[fmt](
+        assemble(project),
+        RenderOptions(
+            notes=notes, template_dirs=(str(PROJECT / "templates"),), project_root=str(PROJECT)
+        ),
+    )
     got = normalise_document_xml(data) if fmt == "docx" else normalise_text(data)
     path = GOLDEN / case
     if UPDATE or not path.exists():
@@ -67,4 +74,6 @@ def test_golden(case, fmt, notes, monkeypatch):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(got, encoding="utf-8", newline="\n")
     want = path.read_text(encoding="utf-8")
-    assert got == want, f"{case} differs from the golden file; if intended, rerun with TREATYDRAFT_UPDATE_GOLDEN=1"
+    assert got == want, (
+        f"{case} differs from the golden file; if intended, rerun with TREATYDRAFT_UPDATE_GOLDEN=1"
+    )

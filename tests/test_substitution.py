@@ -47,7 +47,9 @@ def test_apply_is_case_sensitive_and_one_pass() -> None:
 
 def test_apply_tie_goes_to_earlier_rule() -> None:
     assert counts(apply("Member States", RULES, ["rival", "states-parties"])) == {"rival": 1}
-    assert counts(apply("Member States", RULES, ["states-parties", "rival"])) == {"states-parties": 1}
+    assert counts(apply("Member States", RULES, ["states-parties", "rival"])) == {
+        "states-parties": 1
+    }
 
 
 def test_apply_marks_and_cjk_boundaries() -> None:
@@ -138,9 +140,28 @@ def test_repeated_applications_are_counted() -> None:
 # --- properties ------------------------------------------------------------
 
 VOCAB = [
-    "Member States", "Member State", "Member Statesman", "child pornography", "their",
-    "shall", "take", "measures", "the", "its", "States Parties", "online", "content",
-    "États membres", "会员国", "缔约国", "الدول", "“", "”", ".", ",", "very",
+    "Member States",
+    "Member State",
+    "Member Statesman",
+    "child pornography",
+    "their",
+    "shall",
+    "take",
+    "measures",
+    "the",
+    "its",
+    "States Parties",
+    "online",
+    "content",
+    "États membres",
+    "会员国",
+    "缔约国",
+    "الدول",
+    "“",
+    "”",
+    ".",
+    ",",
+    "very",
 ]
 SEPARATORS = [" ", " ", NBSP, "\n", ""]
 ALL_NAMES = ["states-parties", "csam-term", "its", "etats", "zh", "drop"]
@@ -178,7 +199,9 @@ def test_redline_rebuilds_original_source_and_clause(case: tuple[str, str, list[
 
 @given(texts(), st.lists(st.sampled_from(ALL_NAMES), unique=True, max_size=4))
 @settings(max_examples=200, deadline=None)
-def test_clause_equal_to_substituted_source_has_only_rule_changes(source: str, names: list[str]) -> None:
+def test_clause_equal_to_substituted_source_has_only_rule_changes(
+    source: str, names: list[str]
+) -> None:
     segments = apply(source, RULES, names)
     clause = substituted(segments)
     result = redline(source, clause, RULES, names)

@@ -20,7 +20,10 @@ def test_reads_mapping_with_positions():
     assert tree.items["a"] == YScalar("1", True, 1, 4)
     seq = tree.items["b"]
     assert isinstance(seq, YSeq)
-    assert [(s.value, s.plain, s.line, s.col) for s in seq.items] == [("x", False, 3, 5), ("y", True, 4, 5)]
+    assert [(s.value, s.plain, s.line, s.col) for s in seq.items] == [
+        ("x", False, 3, 5),
+        ("y", True, 4, 5),
+    ]
 
 
 def test_empty_document_is_none():
@@ -31,18 +34,48 @@ def test_empty_document_is_none():
     "data, expected",
     [
         (b"a: &x 1\nb: *x\n", "x.yaml:1:4: error[yaml-alias]: anchors (&x) are not allowed"),
-        (b"a: !!python/object/apply:os.system [ls]\n", "x.yaml:1:4: error[yaml-tag]: tags (tag:yaml.org,2002:python/object/apply:os.system) are not allowed"),
-        (b"a: !include secret.txt\n", "x.yaml:1:4: error[yaml-tag]: tags (!include) are not allowed"),
-        (b"a: 1\na: 2\n", "x.yaml:2:1: error[yaml-duplicate-key]: duplicate key 'a' (first at line 1)"),
+        (
+            b"a: !!python/object/apply:os.system [ls]\n",
+            "x.yaml:1:4: error[yaml-tag]: tags (tag:yaml.org,2002:python/object/apply:os.system) are not allowed",
+        ),
+        (
+            b"a: !include secret.txt\n",
+            "x.yaml:1:4: error[yaml-tag]: tags (!include) are not allowed",
+        ),
+        (
+            b"a: 1\na: 2\n",
+            "x.yaml:2:1: error[yaml-duplicate-key]: duplicate key 'a' (first at line 1)",
+        ),
         (b"<<: {a: 1}\n", "x.yaml:1:1: error[yaml-merge-key]: merge keys (<<) are not allowed"),
-        (b"%YAML 1.1\n---\na: NO\n", "x.yaml:1:1: error[yaml-directive]: %YAML and %TAG directives are not allowed"),
-        (b"a: 1\n---\nb: 2\n", "x.yaml:2:1: error[yaml-multi-document]: only one YAML document per file is allowed"),
-        (b"a: \x92\n", "x.yaml:1:4: error[encoding]: not valid UTF-8: byte 0x92 (looks like Windows-1252; save the file as UTF-8)"),
-        (b"\xef\xbb\xbf\xef\xbb\xbfa: 1\n", "x.yaml:1:1: error[encoding]: the file starts with two byte-order marks; remove them"),
-        (b"a:\n\t- b\n", "x.yaml:2:1: error[yaml-indentation]: a tab in indentation; indent with spaces only"),
-        (b"a:\n\xc2\xa0 b: 1\n", "x.yaml:2:1: error[yaml-indentation]: a no-break space in indentation; indent with spaces only"),
+        (
+            b"%YAML 1.1\n---\na: NO\n",
+            "x.yaml:1:1: error[yaml-directive]: %YAML and %TAG directives are not allowed",
+        ),
+        (
+            b"a: 1\n---\nb: 2\n",
+            "x.yaml:2:1: error[yaml-multi-document]: only one YAML document per file is allowed",
+        ),
+        (
+            b"a: \x92\n",
+            "x.yaml:1:4: error[encoding]: not valid UTF-8: byte 0x92 (looks like Windows-1252; save the file as UTF-8)",
+        ),
+        (
+            b"\xef\xbb\xbf\xef\xbb\xbfa: 1\n",
+            "x.yaml:1:1: error[encoding]: the file starts with two byte-order marks; remove them",
+        ),
+        (
+            b"a:\n\t- b\n",
+            "x.yaml:2:1: error[yaml-indentation]: a tab in indentation; indent with spaces only",
+        ),
+        (
+            b"a:\n\xc2\xa0 b: 1\n",
+            "x.yaml:2:1: error[yaml-indentation]: a no-break space in indentation; indent with spaces only",
+        ),
         (b"a: [1\n", "x.yaml:2:1: error[yaml-syntax]: did not find expected ',' or ']'"),
-        (b"a: x\xc2\x85y\n", "x.yaml:1:5: error[control-character]: control character U+0085 is not allowed; write it as an escape in a double-quoted string if it is really meant"),
+        (
+            b"a: x\xc2\x85y\n",
+            "x.yaml:1:5: error[control-character]: control character U+0085 is not allowed; write it as an escape in a double-quoted string if it is really meant",
+        ),
     ],
 )
 def test_rejections(data, expected):
@@ -50,7 +83,9 @@ def test_rejections(data, expected):
 
 
 def test_deep_nesting_rejected_at_depth_limit():
-    assert reject(b"[" * 10000) == "x.yaml:1:33: error[yaml-too-deep]: nesting deeper than 32 levels"
+    assert (
+        reject(b"[" * 10000) == "x.yaml:1:33: error[yaml-too-deep]: nesting deeper than 32 levels"
+    )
 
 
 def test_alias_bomb_rejected_at_first_anchor():
@@ -63,7 +98,10 @@ def test_alias_bomb_rejected_at_first_anchor():
 
 def test_file_over_two_mebibytes_rejected_before_parsing():
     data = b"a: " + b"x" * (20 * 1024 * 1024) + b"\n"
-    assert reject(data) == "x.yaml:1:1: error[file-too-large]: file is 20,971,524 bytes; the limit is 2,097,152 bytes (2 MiB)"
+    assert (
+        reject(data)
+        == "x.yaml:1:1: error[file-too-large]: file is 20,971,524 bytes; the limit is 2,097,152 bytes (2 MiB)"
+    )
 
 
 def test_single_bom_is_accepted():

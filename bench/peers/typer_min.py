@@ -9,7 +9,12 @@ import os
 
 import typer
 
-app = typer.Typer(help="Minimal app for the --help benchmark.", no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+app = typer.Typer(
+    help="Minimal app for the --help benchmark.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
 NAMES = os.environ.get("BENCH_COMMANDS", "check,pin,new,init,build,redline,sources").split(",")
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_ARTICLE = re.compile(r"^\s*(?:art(?:icle)?\.?\s*)?(\d+[a-z]?)\s*((?:\(\s*[0-9a-zA-Z]+\s*\)\s*)*)$", re.IGNORECASE)
+_ARTICLE = re.compile(
+    r"^\s*(?:art(?:icle)?\.?\s*)?(\d+[a-z]?)\s*((?:\(\s*[0-9a-zA-Z]+\s*\)\s*)*)$", re.IGNORECASE
+)
 _RECITAL = re.compile(r"^\s*recital\s*\(?\s*(\d+)\s*\)?\s*$", re.IGNORECASE)
 _PART = re.compile(r"\(\s*([0-9a-zA-Z]+)\s*\)")
 

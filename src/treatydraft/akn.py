@@ -51,7 +51,19 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 _ID = re.compile(r"[^A-Za-z0-9_.-]+")
 
 #: ISO 639-1 → the three-letter codes AKN uses (FRBRlanguage, URIs).
-LANGUAGES = {"en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "zh": "zho", "ar": "ara", "de": "deu", "it": "ita", "pt": "por", "nl": "nld", "pl": "pol"}
+LANGUAGES = {
+    "en": "eng",
+    "fr": "fra",
+    "es": "spa",
+    "ru": "rus",
+    "zh": "zho",
+    "ar": "ara",
+    "de": "deu",
+    "it": "ita",
+    "pt": "por",
+    "nl": "nld",
+    "pl": "pol",
+}
 
 
 def slug(title: str) -> str:
@@ -66,7 +78,9 @@ def draft_date() -> _date:
 
 
 def _e(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
-    el = etree.SubElement(parent, _A + tag, {k.rstrip("_"): v for k, v in attrs.items() if v is not None})
+    el = etree.SubElement(
+        parent, _A + tag, {k.rstrip("_"): v for k, v in attrs.items() if v is not None}
+    )
     if text is not None:
         el.text = text
     return el
@@ -87,7 +101,7 @@ class _Refs:
             if problem is not None:
                 continue
             if m.start() > pos:
-                out.append((raw[pos:m.start()], None))
+                out.append((raw[pos : m.start()], None))
             number = self.numbers.articles[m.group("id")][0]
             href = f"#art_{number}" + (f"__para_{int(m.group('para'))}" if m.group("para") else "")
             out.append((text, href))
@@ -126,7 +140,9 @@ class _Writer:
     def p(self, parent, item: DraftItem, raw: Paragraph) -> None:
         _fill(_e(parent, "p"), self.refs.segments(raw.text, item.text))
 
-    def hier(self, parent, tag: str, eid: str, num: str | None, item: DraftItem, raw: Paragraph) -> None:
+    def hier(
+        self, parent, tag: str, eid: str, num: str | None, item: DraftItem, raw: Paragraph
+    ) -> None:
         """A paragraph or point: ``content`` when it has no points, else a ``list`` with ``intro``."""
         el = _e(parent, tag, eId=eid)
         if num is not None:
@@ -139,7 +155,9 @@ class _Writer:
         if clean(item.text):
             self.p(_e(lst, "intro"), item, raw)
         for sub, sub_raw in zip(item.items, raw.points):
-            self.hier(lst, "point", f"{eid}__list_1__point_{sub.label}", f"({sub.label})", sub, sub_raw)
+            self.hier(
+                lst, "point", f"{eid}__list_1__point_{sub.label}", f"({sub.label})", sub, sub_raw
+            )
 
     def block(self, parent, eid: str, item: DraftItem, raw: Paragraph) -> None:
         """A preamble or testimonium paragraph: ``p``, or a ``blockList`` when it has points."""
@@ -182,7 +200,12 @@ def export(project: Project, draft: Draft | None = None, *, date: _date | None =
         frbr = _e(ident, tag)
         _e(frbr, "FRBRthis", value=this)
         _e(frbr, "FRBRuri", value=uri)
-        _e(frbr, "FRBRdate", date=when, name="draft" if tag != "FRBRManifestation" else "generation")
+        _e(
+            frbr,
+            "FRBRdate",
+            date=when,
+            name="draft" if tag != "FRBRManifestation" else "generation",
+        )
         _e(frbr, "FRBRauthor", href=author)
         if tag == "FRBRWork":
             _e(frbr, "FRBRcountry", value="un")
@@ -195,8 +218,20 @@ def export(project: Project, draft: Draft | None = None, *, date: _date | None =
     analysis = _e(meta, "analysis", source="#treatydraft")
     other = _e(analysis, "otherAnalysis", source="#treatydraft")
     refs = _e(meta, "references", source="#treatydraft")
-    _e(refs, "TLCOrganization", eId="un", href="/ontology/organization/un/unitedNations", showAs="United Nations")
-    _e(refs, "TLCOrganization", eId="treatydraft", href="/ontology/organization/treatydraft", showAs="treatydraft")
+    _e(
+        refs,
+        "TLCOrganization",
+        eId="un",
+        href="/ontology/organization/un/unitedNations",
+        showAs="United Nations",
+    )
+    _e(
+        refs,
+        "TLCOrganization",
+        eId="treatydraft",
+        href="/ontology/organization/treatydraft",
+        showAs="treatydraft",
+    )
 
     preface = _e(act, "preface")
     _e(_e(_e(preface, "longTitle"), "p"), "docTitle", clean(draft.title))
@@ -211,7 +246,9 @@ def export(project: Project, draft: Draft | None = None, *, date: _date | None =
     _e(_e(preamble, "formula", name="enactingFormula", eId="formula_1"), "p", AGREED)
 
     body = _e(act, "body")
-    first_of_chapter = {number: (n, title) for n, (title, number) in enumerate(draft.chapters, start=1)}
+    first_of_chapter = {
+        number: (n, title) for n, (title, number) in enumerate(draft.chapters, start=1)
+    }
     raw_by_article: dict[int, list[Paragraph]] = {}
     for g, art, _it, raw, _c in pairs:
         if art is not None:
@@ -229,8 +266,17 @@ def export(project: Project, draft: Draft | None = None, *, date: _date | None =
         _e(a, "num", f"Article {art.number}")
         if clean(art.title):
             _e(a, "heading", clean(art.title))
-        for i, (item, raw) in enumerate(zip(art.paragraphs, raw_by_article.get(art.number, [])), start=1):
-            w.hier(a, "paragraph", f"art_{art.number}__para_{item.label or i}", f"{item.label}." if item.label else None, item, raw)
+        for i, (item, raw) in enumerate(
+            zip(art.paragraphs, raw_by_article.get(art.number, [])), start=1
+        ):
+            w.hier(
+                a,
+                "paragraph",
+                f"art_{art.number}__para_{item.label or i}",
+                f"{item.label}." if item.label else None,
+                item,
+                raw,
+            )
 
     test_pairs = [(it, raw) for g, _, it, raw, _ in pairs if g == "Testimonium"]
     if test_pairs:
@@ -248,30 +294,57 @@ def _source_eid(sid: str) -> str:
 
 def _provenance(project: Project, draft: Draft, other, refs, derivations) -> None:
     """``td:derivation`` entries in ``otherAnalysis`` and a ``TLCReference`` per source used."""
-    rows = build_table(project, draft).rows  # the same items, in the same order (draft order, depth first)
+    rows = build_table(
+        project, draft
+    ).rows  # the same items, in the same order (draft order, depth first)
     if len(rows) != len(derivations):  # pragma: no cover - both walk the same draft
         raise AssertionError("correlation rows and exported items differ")
     used: dict[str, None] = {}
     container = etree.SubElement(other, _T + "provenance")
     for (eid, item, raw), row in zip(derivations, rows):
         prov = raw.provenance
-        d = etree.SubElement(container, _T + "derivation", href=f"#{eid}", relation=prov.relation if prov else "unstated")
+        d = etree.SubElement(
+            container,
+            _T + "derivation",
+            href=f"#{eid}",
+            relation=prov.relation if prov else "unstated",
+        )
         if row.source is None or prov is None:
             continue
         used[row.source] = None
         src = project.sources.get(row.source)
-        attrs = {"refersTo": f"#{_source_eid(row.source)}", "at": row.at or "", "showAs": f"{row.source_short}, {addresses.display(row.at)}" if row.at else row.source_short or row.source}
+        attrs = {
+            "refersTo": f"#{_source_eid(row.source)}",
+            "at": row.at or "",
+            "showAs": f"{row.source_short}, {addresses.display(row.at)}"
+            if row.at
+            else row.source_short or row.source,
+        }
         if src is not None and src.meta.get("eli"):
             attrs["href"] = str(src.meta["eli"])
         etree.SubElement(d, _T + "source", attrs)
         if row.share is not None:
-            etree.SubElement(d, _T + "change", words=str(row.changed), of=str(row.total), share=f"{row.share:.4f}")
+            etree.SubElement(
+                d,
+                _T + "change",
+                words=str(row.changed),
+                of=str(row.total),
+                share=f"{row.share:.4f}",
+            )
         for name, count in row.rules:
-            etree.SubElement(d, _T + "substitution", rule=name, count="" if count is None else str(count))
+            etree.SubElement(
+                d, _T + "substitution", rule=name, count="" if count is None else str(count)
+            )
         if prov.pin:
             d.set("pin", prov.pin)
     for sid in used:
         src = project.sources.get(sid)
         href = str(src.meta.get("eli") or src.path) if src else sid
-        _e(refs, "TLCReference", eId=_source_eid(sid), name="source", href=href, showAs=clean(src.short if src else sid))
-
+        _e(
+            refs,
+            "TLCReference",
+            eId=_source_eid(sid),
+            name="source",
+            href=href,
+            showAs=clean(src.short if src else sid),
+        )

@@ -72,7 +72,14 @@ class SourceEntry:
 
 def list_sources(project: Project) -> list[SourceEntry]:
     return [
-        SourceEntry(s.id, s.short, s.title, tuple(a.address for a in s.articles + s.recitals), s.partial, s.meta.get("included"))
+        SourceEntry(
+            s.id,
+            s.short,
+            s.title,
+            tuple(a.address for a in s.articles + s.recitals),
+            s.partial,
+            s.meta.get("included"),
+        )
         for s in sorted(project.sources.values(), key=lambda s: s.id)
     ]
 
@@ -86,7 +93,9 @@ def lookup(project: Project, ref: str) -> tuple[Source, SourceNode]:
         raise UsageError(f"'{ref}' is not SOURCE:ADDRESS, e.g. dir-2011-93-eu:25(1)")
     src = project.sources.get(sid)
     if src is None:
-        raise UsageError(f"unknown source '{sid}' (sources: {', '.join(sorted(project.sources)) or 'none'})")
+        raise UsageError(
+            f"unknown source '{sid}' (sources: {', '.join(sorted(project.sources)) or 'none'})"
+        )
     canon = addresses.canonical(addr)
     if canon is None:
         raise UsageError(f"'{addr}' is not an address; write e.g. 25, 25(1), 2(c) or 'recital 24'")
@@ -124,7 +133,10 @@ def pin(project: Project, clause_ids: list[str] | None = None) -> tuple[list[str
             if res is not None:
                 pins[item.key_path] = pin_hash(res.source_text)
         report.extend(diags)
-        if not any(it.provenance and it.key_path in pins and it.provenance.pin != pins[it.key_path] for it in clause.walk()):
+        if not any(
+            it.provenance and it.key_path in pins and it.provenance.pin != pins[it.key_path]
+            for it in clause.walk()
+        ):
             continue
         path = root / clause.path
         old = path.read_bytes()
@@ -150,7 +162,9 @@ def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None 
     from .loading.writer import dump_clause
 
     if not CLAUSE_ID.fullmatch(clause_id) or len(clause_id) > 120:
-        raise UsageError(f"'{clause_id}' is not a clause id (letters, digits, '-' and '_', '/' between sub-folders; at most 120 characters)")
+        raise UsageError(
+            f"'{clause_id}' is not a clause id (letters, digits, '-' and '_', '/' between sub-folders; at most 120 characters)"
+        )
     if clause_id in project.clauses:
         raise UsageError(f"clause '{clause_id}' exists already ({project.clauses[clause_id].path})")
     src, node = lookup(project, ref)
@@ -165,26 +179,42 @@ def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None 
         prov_text = text
         d = {
             "text": text,
-            "provenance": {"source": src.id, "at": DoubleQuotedScalarString(n.address), "relation": "verbatim", "pin": pin_hash(prov_text)},
+            "provenance": {
+                "source": src.id,
+                "at": DoubleQuotedScalarString(n.address),
+                "relation": "verbatim",
+                "pin": pin_hash(prov_text),
+            },
         }
         if points:
             d["points"] = [item(c, False) for c in points]
         return d
 
-    if node.kind == "article" and node.children and all(c.kind == "paragraph" for c in node.children) and not node.text:
+    if (
+        node.kind == "article"
+        and node.children
+        and all(c.kind == "paragraph" for c in node.children)
+        and not node.text
+    ):
         paragraphs = [item(c, False) for c in node.children]
     else:
         paragraphs = [item(node, False)]
     article = src.index.get((addresses.parse(node.address) or (node.address,))[0])
     heading = node.heading or (article.heading if article is not None else None)
-    data = {"id": clause_id, "title": title or heading or f"{src.short}, {addresses.display(node.address)}", "paragraphs": paragraphs}
+    data = {
+        "id": clause_id,
+        "title": title or heading or f"{src.short}, {addresses.display(node.address)}",
+        "paragraphs": paragraphs,
+    }
     rel = f"clauses/{clause_id}.yaml"
     out = dump_clause(data, rel, clause_id)
     path = Path(project.root) / rel
     if path.exists():
         raise UsageError(f"{rel} exists already")
     if not contained(path.parent, (Path(project.root) / "clauses").resolve()):
-        raise UsageError(f"{rel} would be written outside the project's clauses/ folder (through a symbolic link); not written")
+        raise UsageError(
+            f"{rel} would be written outside the project's clauses/ folder (through a symbolic link); not written"
+        )
     write_atomic(path, out)
     return rel
 
@@ -205,7 +235,9 @@ def init_project(directory: str | Path) -> list[str]:
         raise UsageError(f"{target} is a file, not a folder")
     for folder in ("clauses", "sources"):
         if (target / folder).exists():
-            raise UsageError(f"{target / folder} exists already; init makes a new project in a folder without one")
+            raise UsageError(
+                f"{target / folder} exists already; init makes a new project in a folder without one"
+            )
     skeleton = resources.files("treatydraft") / "skeleton"
     files: list[tuple[str, bytes]] = []
 
@@ -280,7 +312,9 @@ def build(
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in RENDERERS]
     if unknown or not formats:
-        raise UsageError(f"unknown format '{', '.join(unknown)}'; choose from {', '.join(RENDERERS)}")
+        raise UsageError(
+            f"unknown format '{', '.join(unknown)}'; choose from {', '.join(RENDERERS)}"
+        )
     report = Report()
     report.extend(draft_blockers(project))
     if report.errors:
@@ -320,7 +354,15 @@ def build(
 REDLINE_FORMATS = ("term", "md", "html", "docx", "json")
 
 
-def redline_model(project: Project, clause_ids: list[str] | None = None, *, against: str = "source", raw: bool = False, timeout: float = 2.0, progress=None):
+def redline_model(
+    project: Project,
+    clause_ids: list[str] | None = None,
+    *,
+    against: str = "source",
+    raw: bool = False,
+    timeout: float = 2.0,
+    progress=None,
+):
     """Compute a :class:`treatydraft.redline.Redline`.
 
     ``against``: ``"source"`` (each paragraph against its source article), an existing
@@ -364,7 +406,9 @@ def redline(
         raise UsageError(f"--format must be one of {', '.join(REDLINE_FORMATS)}, not '{fmt}'")
     if fmt == "docx" and out is None:
         raise UsageError("--format docx writes a file; give --out FILE.docx")
-    model = redline_model(project, clause_ids, against=against, raw=raw, timeout=timeout, progress=progress)
+    model = redline_model(
+        project, clause_ids, against=against, raw=raw, timeout=timeout, progress=progress
+    )
     data = render(model, fmt, color=color and out is None)
     if out is not None:
         write_atomic(out, data if isinstance(data, bytes) else data.encode("utf-8"))
@@ -378,7 +422,9 @@ TABLE_BY = ("article", "source")
 EXPORT_FORMATS = ("akn",)
 
 
-def table(project: Project, fmt: str = "md", *, by: str = "article", out: str | Path | None = None) -> bytes:
+def table(
+    project: Project, fmt: str = "md", *, by: str = "article", out: str | Path | None = None
+) -> bytes:
     """The correlation table (treaty provision ↔ source provision, and the coverage of the
     sources under ``coverage:``) in ``fmt``; with ``out``, also written atomically.
 

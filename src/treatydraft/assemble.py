@@ -15,7 +15,9 @@ from .diagnostics import Diagnostic
 from .model import Clause, Draft, DraftArticle, DraftItem, Paragraph, Project
 from .numbering import label
 
-REF = re.compile(r"""\{\{\s*ref\(\s*(?P<q>["'])(?P<id>[^"']*)(?P=q)\s*(?:,\s*(?P<para>[^)\s]*)\s*)?\)\s*\}\}""")
+REF = re.compile(
+    r"""\{\{\s*ref\(\s*(?P<q>["'])(?P<id>[^"']*)(?P=q)\s*(?:,\s*(?P<para>[^)\s]*)\s*)?\)\s*\}\}"""
+)
 _ANY_REF = re.compile(r"\{\{\s*ref\b")
 
 
@@ -23,7 +25,10 @@ class _Numbers:
     """Clause id → (article number, number of paragraphs)."""
 
     def __init__(self, project: Project):
-        self._number(project.outline, {cid: (c.kind, len(c.paragraphs)) for cid, c in project.clauses.items()})
+        self._number(
+            project.outline,
+            {cid: (c.kind, len(c.paragraphs)) for cid, c in project.clauses.items()},
+        )
 
     @classmethod
     def from_counts(cls, outline, counts: dict) -> "_Numbers":
@@ -45,17 +50,20 @@ class _Numbers:
     def resolve(self, target: str, para: str | None) -> tuple[str | None, str | None]:
         """(text, None) or (None, problem)."""
         if target not in self.articles:
-            return None, f"ref(\"{target}\") names no article in the outline"
+            return None, f'ref("{target}") names no article in the outline'
         number, count = self.articles[target]
         if para is None:
             return f"Article {number}", None
         if not para.isdigit():
-            return None, f"ref(\"{target}\", {para}): the paragraph must be a number"
+            return None, f'ref("{target}", {para}): the paragraph must be a number'
         p = int(para)
         if count < 2:
-            return None, f"ref(\"{target}\", {p}): Article {number} has a single unnumbered paragraph; refer to the article"
+            return (
+                None,
+                f'ref("{target}", {p}): Article {number} has a single unnumbered paragraph; refer to the article',
+            )
         if not 1 <= p <= count:
-            return None, f"ref(\"{target}\", {p}): Article {number} has paragraphs 1 to {count}"
+            return None, f'ref("{target}", {p}): Article {number} has paragraphs 1 to {count}'
         return f"Article {number}, paragraph {p}", None
 
 
@@ -72,13 +80,20 @@ def _substitute(text: str, numbers: _Numbers, problems: list[str] | None = None)
     if problems is not None and _ANY_REF.search(out):
         for m in _ANY_REF.finditer(out):
             if not REF.match(out, m.start()):
-                problems.append("malformed cross-reference; write {{ ref(\"clause-id\") }} or {{ ref(\"clause-id\", 2) }}")
+                problems.append(
+                    'malformed cross-reference; write {{ ref("clause-id") }} or {{ ref("clause-id", 2) }}'
+                )
     return out
 
 
 def reference_diagnostics(project: Project) -> list[Diagnostic]:
     """A ``dangling-reference`` finding for each reference that does not resolve."""
-    occurrences = [(item.text_pos, item.text) for clause in project.clauses.values() for item in clause.walk() if "{{" in item.text]
+    occurrences = [
+        (item.text_pos, item.text)
+        for clause in project.clauses.values()
+        for item in clause.walk()
+        if "{{" in item.text
+    ]
     return reference_problems(_Numbers(project), occurrences)
 
 
@@ -89,7 +104,9 @@ def reference_problems(numbers: _Numbers, occurrences) -> list[Diagnostic]:
         problems: list[str] = []
         _substitute(text, numbers, problems)
         for problem in problems:
-            out.append(Diagnostic(pos.path, pos.line, pos.col, "error", "dangling-reference", problem))
+            out.append(
+                Diagnostic(pos.path, pos.line, pos.col, "error", "dangling-reference", problem)
+            )
     return out
 
 
@@ -97,12 +114,22 @@ def assemble(project: Project) -> Draft:
     """The numbered draft. Missing clauses are skipped (``check`` reports them)."""
     numbers = _Numbers(project)
 
-    def items(paragraphs: tuple[Paragraph, ...], depth: int, anchor: str, numbered: bool) -> tuple[DraftItem, ...]:
+    def items(
+        paragraphs: tuple[Paragraph, ...], depth: int, anchor: str, numbered: bool
+    ) -> tuple[DraftItem, ...]:
         out = []
         for i, p in enumerate(paragraphs):
             lab = label(i, depth) if numbered else None
             a = f"{anchor}-{lab}" if lab else anchor
-            out.append(DraftItem(lab, _substitute(p.text, numbers), p.provenance, items(p.points, depth + 1, a, True), a))
+            out.append(
+                DraftItem(
+                    lab,
+                    _substitute(p.text, numbers),
+                    p.provenance,
+                    items(p.points, depth + 1, a, True),
+                    a,
+                )
+            )
         return tuple(out)
 
     preamble: list[DraftItem] = []
@@ -128,4 +155,13 @@ def assemble(project: Project) -> Draft:
         paras = items(clause.paragraphs, 1, anchor, len(clause.paragraphs) > 1)
         articles.append(DraftArticle(number, clause.id, clause.title, entry.chapter, paras, anchor))
     shorts = {sid: s.short for sid, s in project.sources.items()}
-    return Draft(project.title, project.short_title, project.language, tuple(preamble), tuple(articles), tuple(testimonium), tuple(chapters), shorts)
+    return Draft(
+        project.title,
+        project.short_title,
+        project.language,
+        tuple(preamble),
+        tuple(articles),
+        tuple(testimonium),
+        tuple(chapters),
+        shorts,
+    )

@@ -19,12 +19,21 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-sources_app = typer.Typer(help="List source instruments, or print the text at an address.", no_args_is_help=True, rich_markup_mode=None)
+sources_app = typer.Typer(
+    help="List source instruments, or print the text at an address.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(sources_app, name="sources")
 
 ProjectDir = Annotated[
     Path,
-    typer.Option("-C", "--project", help="Project directory (default: search upward from here for treatydraft.yml).", show_default=False),
+    typer.Option(
+        "-C",
+        "--project",
+        help="Project directory (default: search upward from here for treatydraft.yml).",
+        show_default=False,
+    ),
 ]
 
 
@@ -86,7 +95,9 @@ def _project(directory: Path):
 def check(
     directory: ProjectDir = Path("."),
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text, json or github (workflow annotations).")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, json or github (workflow annotations).")
+    ] = "text",
 ) -> None:
     """Load everything, verify every provenance claim, report all problems.
 
@@ -112,7 +123,9 @@ def check(
 
 @app.command()
 def pin(
-    clauses: Annotated[Optional[list[str]], typer.Argument(help="Clause ids (default: all).", show_default=False)] = None,
+    clauses: Annotated[
+        Optional[list[str]], typer.Argument(help="Clause ids (default: all).", show_default=False)
+    ] = None,
     directory: ProjectDir = Path("."),
 ) -> None:
     """Write or refresh the pin: hash of each paragraph's source text.
@@ -136,9 +149,20 @@ def pin(
 
 @app.command()
 def new(
-    clause_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new clause (file clauses/ID.yaml).")],
-    source: Annotated[str, typer.Option("--from", metavar="SOURCE:ADDRESS", help="Where the text comes from, e.g. dir-2011-93-eu:25(1).")],
-    title: Annotated[Optional[str], typer.Option("--title", help="Article heading (default: the source's).")] = None,
+    clause_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Id of the new clause (file clauses/ID.yaml).")
+    ],
+    source: Annotated[
+        str,
+        typer.Option(
+            "--from",
+            metavar="SOURCE:ADDRESS",
+            help="Where the text comes from, e.g. dir-2011-93-eu:25(1).",
+        ),
+    ],
+    title: Annotated[
+        Optional[str], typer.Option("--title", help="Article heading (default: the source's).")
+    ] = None,
     directory: ProjectDir = Path("."),
 ) -> None:
     """Create a clause whose text is copied from a source, marked verbatim and pinned.
@@ -154,7 +178,13 @@ def new(
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the new project (created if missing; must not hold a project).")],
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR",
+            help="Folder for the new project (created if missing; must not hold a project).",
+        ),
+    ],
 ) -> None:
     """Create a new drafting project with a sample source, clause and templates folder.
 
@@ -203,10 +233,22 @@ def sources_show(
 
 @app.command()
 def build(
-    fmt: Annotated[str, typer.Option("--format", help="Comma-separated formats: md, html, docx.")] = "md,html,docx",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: <project>/build).", show_default=False)] = None,
-    notes: Annotated[bool, typer.Option("--notes", help="Add provenance notes (source article and relation, or new text).")] = False,
-    check_only: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if an output would change.")] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", help="Comma-separated formats: md, html, docx.")
+    ] = "md,html,docx",
+    out: Annotated[
+        Optional[Path],
+        typer.Option("--out", help="Output folder (default: <project>/build).", show_default=False),
+    ] = None,
+    notes: Annotated[
+        bool,
+        typer.Option(
+            "--notes", help="Add provenance notes (source article and relation, or new text)."
+        ),
+    ] = False,
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if an output would change.")
+    ] = False,
     directory: ProjectDir = Path("."),
 ) -> None:
     """Assemble the outline into a numbered draft and render it (build/draft.md, .html, .docx).
@@ -220,8 +262,14 @@ def build(
 
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     project = _project(directory)
-    with _progress(len(formats), "rendering", enabled=len(project.clauses) >= PROGRESS_MIN_CLAUSES and not check_only) as tick:
-        result = _run(api.build, project, formats, out=out, notes=notes, check=check_only, progress=tick)
+    with _progress(
+        len(formats),
+        "rendering",
+        enabled=len(project.clauses) >= PROGRESS_MIN_CLAUSES and not check_only,
+    ) as tick:
+        result = _run(
+            api.build, project, formats, out=out, notes=notes, check=check_only, progress=tick
+        )
     if result.report.errors:
         typer.echo(result.report.render("text"))
         _err(f"{result.report.errors} error(s); nothing written")
@@ -250,11 +298,38 @@ def build(
 
 @app.command()
 def redline(
-    clauses: Annotated[Optional[list[str]], typer.Argument(help="Clause ids (default: every clause in the outline).", show_default=False)] = None,
-    against: Annotated[str, typer.Option("--against", metavar="source|REV|DIR", help="'source' (default): each paragraph against its source article; an existing directory: another project; else a git revision of this project, e.g. HEAD~1.")] = "source",
-    fmt: Annotated[str, typer.Option("--format", help="term, md, html, docx (tracked changes; needs --out) or json.")] = "term",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file (atomically) instead of stdout.", show_default=False)] = None,
-    raw: Annotated[bool, typer.Option("--raw", help="Plain diff against the source, without the named substitutions.")] = False,
+    clauses: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            help="Clause ids (default: every clause in the outline).", show_default=False
+        ),
+    ] = None,
+    against: Annotated[
+        str,
+        typer.Option(
+            "--against",
+            metavar="source|REV|DIR",
+            help="'source' (default): each paragraph against its source article; an existing directory: another project; else a git revision of this project, e.g. HEAD~1.",
+        ),
+    ] = "source",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="term, md, html, docx (tracked changes; needs --out) or json."
+        ),
+    ] = "term",
+    out: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
+        ),
+    ] = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw", help="Plain diff against the source, without the named substitutions."
+        ),
+    ] = False,
     directory: ProjectDir = Path("."),
 ) -> None:
     """Word-level redline of clauses against their source articles or an earlier draft.
@@ -272,16 +347,45 @@ def redline(
     project = _project(directory)
     color = fmt == "term" and out is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     count = len(clauses) if clauses else len(project.clauses)
-    with _progress(count, "comparing", enabled=against == "source" and count >= PROGRESS_MIN_CLAUSES) as tick:
-        data = _run(api.redline, project, clauses or None, against=against, fmt=fmt, raw=raw, color=color, out=out, progress=tick)
+    with _progress(
+        count, "comparing", enabled=against == "source" and count >= PROGRESS_MIN_CLAUSES
+    ) as tick:
+        data = _run(
+            api.redline,
+            project,
+            clauses or None,
+            against=against,
+            fmt=fmt,
+            raw=raw,
+            color=color,
+            out=out,
+            progress=tick,
+        )
     _emit(data, out)
 
 
 @app.command()
 def table(
-    fmt: Annotated[str, typer.Option("--format", help="md, csv (both print to stdout without --out), html or docx (need --out).")] = "md",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file (atomically) instead of stdout.", show_default=False)] = None,
-    by: Annotated[str, typer.Option("--by", help="article: treaty provision → source; source: source provision → treaty provisions.")] = "article",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="md, csv (both print to stdout without --out), html or docx (need --out).",
+        ),
+    ] = "md",
+    out: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
+        ),
+    ] = None,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="article: treaty provision → source; source: source provision → treaty provisions.",
+        ),
+    ] = "article",
     directory: ProjectDir = Path("."),
 ) -> None:
     """Correlation table: each treaty paragraph and point with its source provision, relation,
@@ -301,7 +405,12 @@ def table(
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", help="akn: Akoma Ntoso 3.0 XML.")] = "akn",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file (atomically) instead of stdout.", show_default=False)] = None,
+    out: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
+        ),
+    ] = None,
     directory: ProjectDir = Path("."),
 ) -> None:
     """Export the assembled draft as an Akoma Ntoso 3.0 act, valid against the official schema,

@@ -65,7 +65,9 @@ class SourceCoverage:
     known: bool  # False when no file in sources/ has this id
     partial: bool
     included: str | None
-    examined: tuple[str, ...]  # shipped articles/recitals the entries name, canonical, in document order
+    examined: tuple[
+        str, ...
+    ]  # shipped articles/recitals the entries name, canonical, in document order
     uncovered: tuple[Uncovered, ...]
     not_shipped_articles: tuple[str, ...]  # article labels named but not in sources/
     not_shipped_recitals: tuple[str, ...]
@@ -77,11 +79,16 @@ class SourceCoverage:
     def not_shipped_notes(self) -> tuple[str, ...]:
         """One sentence per kind of provision that cannot be checked."""
         out = []
-        for labels, one, many in ((self.not_shipped_articles, "Article", "Articles"), (self.not_shipped_recitals, "Recital", "Recitals")):
+        for labels, one, many in (
+            (self.not_shipped_articles, "Article", "Articles"),
+            (self.not_shipped_recitals, "Recital", "Recitals"),
+        ):
             if labels:
                 word = one if len(labels) == 1 and "–" not in compress(labels) else many
                 verb, pron = ("is", "it") if word == one else ("are", "them")
-                out.append(f"{word} {compress(labels)} {verb} not in sources/: coverage cannot be checked for {pron}")
+                out.append(
+                    f"{word} {compress(labels)} {verb} not in sources/: coverage cannot be checked for {pron}"
+                )
         return tuple(out)
 
 
@@ -162,7 +169,9 @@ def _d(pos: Pos, severity: str, code: str, message: str) -> Diagnostic:
     return Diagnostic(pos.path, pos.line, pos.col, severity, code, message)
 
 
-def _check_omissions(project: Project, problems: list[Diagnostic]) -> dict[str, list[tuple[tuple, Omission]]]:
+def _check_omissions(
+    project: Project, problems: list[Diagnostic]
+) -> dict[str, list[tuple[tuple, Omission]]]:
     """Valid omissions by source; an omission naming no provision is an error."""
     from .loading.sources import missing
 
@@ -171,17 +180,33 @@ def _check_omissions(project: Project, problems: list[Diagnostic]) -> dict[str, 
         src = project.sources.get(om.source)
         if src is None:
             known = ", ".join(sorted(project.sources)) or "none"
-            problems.append(_d(om.pos, "error", "unknown-source", f"omitted: unknown source '{om.source}' (sources: {known})"))
+            problems.append(
+                _d(
+                    om.pos,
+                    "error",
+                    "unknown-source",
+                    f"omitted: unknown source '{om.source}' (sources: {known})",
+                )
+            )
             continue
         parts = addresses.parse(om.at)
         if parts is None:
-            problems.append(_d(om.pos, "error", "bad-address", f"omitted: '{om.at}' is not an address; write e.g. \"25\", \"25(1)\", \"2(c)\" or \"recital 24\""))
+            problems.append(
+                _d(
+                    om.pos,
+                    "error",
+                    "bad-address",
+                    f'omitted: \'{om.at}\' is not an address; write e.g. "25", "25(1)", "2(c)" or "recital 24"',
+                )
+            )
             continue
         canon = addresses.join(parts)
         if canon not in src.index:
             top = addresses.join(parts[:2] if parts[0] == "recital" else parts[:1])
             if not (src.partial and top not in src.index):
-                problems.append(_d(om.pos, "error", "unknown-address", f"omitted: {missing(src, canon)}"))
+                problems.append(
+                    _d(om.pos, "error", "unknown-address", f"omitted: {missing(src, canon)}")
+                )
                 continue
             # an article the partial source does not ship: it may exist; it cannot be checked
         out.setdefault(om.source, []).append((parts, om))
@@ -200,10 +225,24 @@ def _expand(src: Source, entry: str, pos: Pos, problems: list[Diagnostic]):
         lo, hi = int(m.group(1)), int(m.group(2))
         recital = m.re is _RECITAL_RANGE
         if lo > hi:
-            problems.append(_d(pos, "error", "bad-address", f"coverage: '{entry}' is not a range; write the lower number first, e.g. \"15-28\""))
+            problems.append(
+                _d(
+                    pos,
+                    "error",
+                    "bad-address",
+                    f"coverage: '{entry}' is not a range; write the lower number first, e.g. \"15-28\"",
+                )
+            )
             return nodes, art_missing, rec_missing
         if hi - lo > MAX_RANGE:
-            problems.append(_d(pos, "error", "bad-address", f"coverage: '{entry}' spans more than {MAX_RANGE} provisions; name a smaller range"))
+            problems.append(
+                _d(
+                    pos,
+                    "error",
+                    "bad-address",
+                    f"coverage: '{entry}' spans more than {MAX_RANGE} provisions; name a smaller range",
+                )
+            )
             return nodes, art_missing, rec_missing
         pool = src.recitals if recital else src.articles
         for n in range(lo, hi + 1):
@@ -218,7 +257,14 @@ def _expand(src: Source, entry: str, pos: Pos, problems: list[Diagnostic]):
         return nodes, art_missing, rec_missing
     parts = addresses.parse(entry)
     if parts is None:
-        problems.append(_d(pos, "error", "bad-address", f"coverage: '{entry}' is not an address or range; write e.g. \"25\", \"25(1)\", \"15-28\" or \"recital 24\""))
+        problems.append(
+            _d(
+                pos,
+                "error",
+                "bad-address",
+                f'coverage: \'{entry}\' is not an address or range; write e.g. "25", "25(1)", "15-28" or "recital 24"',
+            )
+        )
         return nodes, art_missing, rec_missing
     canon = addresses.join(parts)
     node = src.index.get(canon)
@@ -235,7 +281,12 @@ def _expand(src: Source, entry: str, pos: Pos, problems: list[Diagnostic]):
     return nodes, art_missing, rec_missing
 
 
-def _units(node: SourceNode, derived: set[tuple], omissions: list[tuple[tuple, Omission]], inherited: Omission | None):
+def _units(
+    node: SourceNode,
+    derived: set[tuple],
+    omissions: list[tuple[tuple, Omission]],
+    inherited: Omission | None,
+):
     """The largest uncovered units under ``node``: ``(node, omission or None)`` pairs."""
     parts = addresses.parse(node.address)
     if parts is None or any(_is_prefix(d, parts) for d in derived):
@@ -273,8 +324,19 @@ def analyse(project: Project, by_clause: dict | None = None) -> CoverageReport:
         src = project.sources.get(sid)
         if src is None:
             known = ", ".join(sorted(project.sources)) or "none"
-            problems.append(_d(key_pos, "error", "unknown-source", f"coverage: unknown source '{sid}' (sources: {known})"))
-            out.append(SourceCoverage(sid, sid, tuple(entries), key_pos, False, False, None, (), (), (), ()))
+            problems.append(
+                _d(
+                    key_pos,
+                    "error",
+                    "unknown-source",
+                    f"coverage: unknown source '{sid}' (sources: {known})",
+                )
+            )
+            out.append(
+                SourceCoverage(
+                    sid, sid, tuple(entries), key_pos, False, False, None, (), (), (), ()
+                )
+            )
             continue
         named: dict[str, tuple[SourceNode, Pos]] = {}
         art_missing: list[str] = []
@@ -295,7 +357,9 @@ def analyse(project: Project, by_clause: dict | None = None) -> CoverageReport:
         examined = []
         for node, pos in ordered:
             parts = addresses.parse(node.address)
-            if any(_is_prefix(addresses.parse(o.address), parts) for o, _ in examined if o is not node):
+            if any(
+                _is_prefix(addresses.parse(o.address), parts) for o, _ in examined if o is not node
+            ):
                 continue
             examined.append((node, pos))
         uncovered = []
@@ -305,7 +369,11 @@ def analyse(project: Project, by_clause: dict | None = None) -> CoverageReport:
             inherited = _ancestor_omission(addresses.parse(node.address), src_omissions)
             for unit, om in _units(node, src_derived, src_omissions, inherited):
                 article = _article_of(src, unit)
-                uncovered.append(Uncovered(sid, unit.address, article.heading if article else unit.heading, om, pos))
+                uncovered.append(
+                    Uncovered(
+                        sid, unit.address, article.heading if article else unit.heading, om, pos
+                    )
+                )
         out.append(
             SourceCoverage(
                 sid,

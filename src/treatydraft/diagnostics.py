@@ -139,7 +139,11 @@ class Report:
         diags = self.sorted()
         if fmt == "json":
             return json.dumps(
-                {"diagnostics": [asdict(d) for d in diags], "errors": self.errors, "warnings": self.warnings},
+                {
+                    "diagnostics": [asdict(d) for d in diags],
+                    "errors": self.errors,
+                    "warnings": self.warnings,
+                },
                 ensure_ascii=False,
                 indent=2,
             )

@@ -52,7 +52,7 @@ class RedlineIntegrityError(Exception):
         super().__init__(
             f"redline does not rebuild the {side} text "
             f"(first difference at character {at}: "
-            f"expected {expected[at:at + 20]!r}, got {got[at:at + 20]!r})"
+            f"expected {expected[at : at + 20]!r}, got {got[at : at + 20]!r})"
         )
         self.side = side
 
@@ -98,9 +98,18 @@ _HANGUL_V = "\u1160-\u11a7\ud7b0-\ud7c6"
 _HANGUL_T = "\u11a8-\u11ff\ud7cb-\ud7fb"
 _QUOTES = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
-        "\u00ab": '"', "\u00bb": '"', "\u2033": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
     }
 )
 _SPACE_RUN = re.compile(r"\s+")
@@ -177,7 +186,10 @@ def _scan_marks(planes: Iterable[range]) -> list[int]:
 def _mark_classes() -> tuple[str, str]:
     """Class bodies of the combining marks in the BMP and above it."""
     if unicodedata.unidata_version == _MARKS_VERSION:
-        spans = [(int(p[0], 16), int(p[-1], 16)) for p in (piece.split("-") for piece in _MARKS_RANGES.split())]
+        spans = [
+            (int(p[0], 16), int(p[-1], 16))
+            for p in (piece.split("-") for piece in _MARKS_RANGES.split())
+        ]
         bmp = "".join(_class_range(lo, hi) for lo, hi in spans if hi < 0x10000)
         return bmp, "".join(_class_range(lo, hi) for lo, hi in spans if lo >= 0x10000)
     points = _scan_marks(_MARK_PLANES)
@@ -204,10 +216,7 @@ def _token_re() -> re.Pattern[str]:
     word_char = f"[^\\W{CJK_RANGES}]"
     word_unit = f"(?:{word_char}{marks})+"
     word = f"{word_unit}(?:[\u200c\u200d]+{word_unit})*"
-    hangul = (
-        f"[{_HANGUL_L}]+[{_HANGUL_V}]*[{_HANGUL_T}]*"
-        f"|[\uac00-\ud7a3][{_HANGUL_T}]*"
-    )
+    hangul = f"[{_HANGUL_L}]+[{_HANGUL_V}]*[{_HANGUL_T}]*|[\uac00-\ud7a3][{_HANGUL_T}]*"
     cjk = f"(?:{hangul}|[{CJK_RANGES}]){marks}"
     return re.compile(f"{cjk}|{word}|\\s+|.{marks}", re.DOTALL)
 
@@ -216,7 +225,9 @@ def _token_re() -> re.Pattern[str]:
 #: character, exactly as the full tokenizer finds them.  Anything from U+0300 up, except
 #: General Punctuation (U+2000-U+206F: no marks, no CJK) other than the joiners, takes
 #: the full tokenizer.
-_NOT_PLAIN = re.compile("[^\x00-\u02ff\u2000-\u200b\u200e-\u206f]")  # the complement compiles 10x faster
+_NOT_PLAIN = re.compile(
+    "[^\x00-\u02ff\u2000-\u200b\u200e-\u206f]"
+)  # the complement compiles 10x faster
 _PLAIN_TOKEN = re.compile(r"\w+|\s+|.", re.DOTALL)
 _PLAIN_WORD = re.compile(r"\w+")
 
@@ -420,7 +431,7 @@ def _diff_tokens(
     i = j = 0
     for kind, length in changes:
         if kind == "=":
-            xs, ys = old_tokens[i:i + length], new_tokens[j:j + length]
+            xs, ys = old_tokens[i : i + length], new_tokens[j : j + length]
             if xs == ys:  # the usual case: one op for the whole run
                 text = "".join(xs)
                 ops.append(Op(EQUAL, text, text))
@@ -430,10 +441,10 @@ def _diff_tokens(
             i += length
             j += length
         elif kind == "-":
-            ops.append(Op(DELETE, "".join(old_tokens[i:i + length]), ""))
+            ops.append(Op(DELETE, "".join(old_tokens[i : i + length]), ""))
             i += length
         else:
-            ops.append(Op(INSERT, "", "".join(new_tokens[j:j + length])))
+            ops.append(Op(INSERT, "", "".join(new_tokens[j : j + length])))
             j += length
     return ops, timed_out
 

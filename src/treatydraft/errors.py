@@ -28,7 +28,9 @@ class Findings(InputError):
 class ProjectNotFound(TreatyDraftError):
     def __init__(self, start: str):
         self.start = start
-        super().__init__(f"no treatydraft.yml found in {start} or any parent directory (use -C DIR)")
+        super().__init__(
+            f"no treatydraft.yml found in {start} or any parent directory (use -C DIR)"
+        )
 
 
 class UsageError(TreatyDraftError):
@@ -38,7 +40,9 @@ class UsageError(TreatyDraftError):
 class FileChangedOnDisk(TreatyDraftError):
     def __init__(self, path: str):
         self.path = path
-        super().__init__(f"{path}:1:1: error[file-changed-on-disk]: the file changed on disk after it was read; not overwritten")
+        super().__init__(
+            f"{path}:1:1: error[file-changed-on-disk]: the file changed on disk after it was read; not overwritten"
+        )
 
 
 class InternalError(TreatyDraftError):

@@ -22,7 +22,14 @@ import os
 import traceback
 from pathlib import Path
 
-from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, TemplatesNotFound, TemplateSyntaxError, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplatesNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .diagnostics import Diagnostic
@@ -47,7 +54,11 @@ class _Env(ImmutableSandboxedEnvironment):
             return left**right
         if isinstance(left, int) and isinstance(right, (str, list, tuple)):
             left, right = right, left
-        if isinstance(left, (str, list, tuple)) and isinstance(right, int) and len(left) * right > MAX_SEQUENCE:
+        if (
+            isinstance(left, (str, list, tuple))
+            and isinstance(right, int)
+            and len(left) * right > MAX_SEQUENCE
+        ):
             raise SecurityError("template resource limit: the result of * would be too large")
         return left * right
 
@@ -58,7 +69,12 @@ def make_env(template_dirs: tuple[str, ...] | list[str] = ()):
     return _Env(
         loader=SafeLoader(dirs),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=_HTML_EXTENSIONS, disabled_extensions=(), default_for_string=False, default=False),
+        autoescape=select_autoescape(
+            enabled_extensions=_HTML_EXTENSIONS,
+            disabled_extensions=(),
+            default_for_string=False,
+            default=False,
+        ),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -80,8 +96,16 @@ def _inside(path: str, folder: str) -> bool:
 def _check_name(name: str) -> list[str]:
     if not isinstance(name, str) or not name:
         raise TemplateEscape(f"'{name}' is not a template name")
-    if "\\" in name or "\x00" in name or name.startswith("/") or os.path.isabs(name) or (len(name) > 1 and name[1] == ":"):
-        raise TemplateEscape(f"template '{name}' is outside the template folders (absolute paths are refused)")
+    if (
+        "\\" in name
+        or "\x00" in name
+        or name.startswith("/")
+        or os.path.isabs(name)
+        or (len(name) > 1 and name[1] == ":")
+    ):
+        raise TemplateEscape(
+            f"template '{name}' is outside the template folders (absolute paths are refused)"
+        )
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if any(p == ".." for p in parts):
         raise TemplateEscape(f"template '{name}' is outside the template folders ('..' is refused)")
@@ -104,18 +128,24 @@ class SafeLoader(BaseLoader):
                 continue
             real = os.path.realpath(candidate)
             if not _inside(real, folder):
-                raise TemplateEscape(f"template '{template}' resolves outside the template folders (symlink to {real} refused)")
+                raise TemplateEscape(
+                    f"template '{template}' resolves outside the template folders (symlink to {real} refused)"
+                )
             if not os.path.isfile(real):
                 continue
             size = os.path.getsize(real)
             if size > MAX_TEMPLATE_BYTES:
-                raise TemplateEscape(f"template '{template}' is {size} bytes; the limit is {MAX_TEMPLATE_BYTES}")
+                raise TemplateEscape(
+                    f"template '{template}' is {size} bytes; the limit is {MAX_TEMPLATE_BYTES}"
+                )
             with open(real, "rb") as fh:
                 data = fh.read(MAX_TEMPLATE_BYTES + 1)
             try:
                 source = data.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise TemplateEscape(f"template '{template}' is not UTF-8 (byte {exc.start})") from None
+                raise TemplateEscape(
+                    f"template '{template}' is not UTF-8 (byte {exc.start})"
+                ) from None
             return source, real, lambda: True
         raise TemplateNotFound(template)
 
@@ -128,7 +158,9 @@ class SafeLoader(BaseLoader):
         return sorted(out)
 
 
-def _display(filename: str | None, name: str | None, dirs: list[str], project_root: str | None) -> str:
+def _display(
+    filename: str | None, name: str | None, dirs: list[str], project_root: str | None
+) -> str:
     """A template's path for a diagnostic: project-relative when possible."""
     if filename:
         real = os.path.realpath(filename)
@@ -137,7 +169,9 @@ def _display(filename: str | None, name: str | None, dirs: list[str], project_ro
             if _inside(real, root):
                 return os.path.relpath(real, root).replace(os.sep, "/")
         if _inside(real, os.path.realpath(BUILTIN_DIR)):
-            return "treatydraft/templates/" + os.path.relpath(real, os.path.realpath(BUILTIN_DIR)).replace(os.sep, "/")
+            return "treatydraft/templates/" + os.path.relpath(
+                real, os.path.realpath(BUILTIN_DIR)
+            ).replace(os.sep, "/")
         return real
     return f"templates/{name}" if name else "templates"
 
@@ -146,7 +180,9 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, TemplatesNotFound):
         return f"none of the templates {', '.join(repr(n) for n in exc.templates)} exists in the template folders"
     if isinstance(exc, TemplateNotFound):
-        return f"template '{exc.name}' not found in the project's templates/ or the built-in templates"
+        return (
+            f"template '{exc.name}' not found in the project's templates/ or the built-in templates"
+        )
     if isinstance(exc, TemplateSyntaxError):
         return exc.message or "syntax error"
     if isinstance(exc, TemplateEscape):
@@ -155,7 +191,12 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         msg = "templates include each other without end"
     name = type(exc).__name__
-    if name in ("UndefinedError", "SecurityError", "TemplateRuntimeError", "TemplateAssertionError"):
+    if name in (
+        "UndefinedError",
+        "SecurityError",
+        "TemplateRuntimeError",
+        "TemplateAssertionError",
+    ):
         return msg
     return f"{name}: {msg}"
 
@@ -185,7 +226,9 @@ RENDER_MEMORY_BYTES = 1 << 30  # address space the rendering may add to the proc
 MAX_OUTPUT_BYTES = 256 << 20
 
 
-def render_template(name: str, context: dict, template_dirs=(), project_root: str | None = None) -> str:
+def render_template(
+    name: str, context: dict, template_dirs=(), project_root: str | None = None
+) -> str:
     """Render ``name`` (project template first, then built-in) with ``context``.
 
     Raises :class:`~treatydraft.errors.InputError` with one ``template`` diagnostic on any
@@ -202,8 +245,23 @@ def render_template(name: str, context: dict, template_dirs=(), project_root: st
         root = os.path.realpath(project_root)
         for d in dirs:
             if not _inside(os.path.realpath(d), root):
-                shown = os.path.relpath(d, project_root) if _inside(os.path.abspath(d), os.path.abspath(project_root)) else d
-                raise InputError([Diagnostic(shown, 1, 1, "error", "template", f"the template folder resolves outside the project (to {os.path.realpath(d)}); refused")])
+                shown = (
+                    os.path.relpath(d, project_root)
+                    if _inside(os.path.abspath(d), os.path.abspath(project_root))
+                    else d
+                )
+                raise InputError(
+                    [
+                        Diagnostic(
+                            shown,
+                            1,
+                            1,
+                            "error",
+                            "template",
+                            f"the template folder resolves outside the project (to {os.path.realpath(d)}); refused",
+                        )
+                    ]
+                )
     if dirs and hasattr(os, "fork"):
         return _render_limited(name, context, dirs, project_root)
     return _render(name, context, dirs, project_root)
@@ -222,7 +280,18 @@ def _render(name: str, context: dict, template_dirs, project_root: str | None) -
 
 def _limit_error(name: str, project_root: str | None, what: str) -> InputError:
     path = f"templates/{name}" if project_root else name
-    return InputError([Diagnostic(path, 1, 1, "error", "template", f"template resource limit: {what}; nothing was written")])
+    return InputError(
+        [
+            Diagnostic(
+                path,
+                1,
+                1,
+                "error",
+                "template",
+                f"template resource limit: {what}; nothing was written",
+            )
+        ]
+    )
 
 
 def _render_limited(name: str, context: dict, template_dirs, project_root: str | None) -> str:
@@ -248,7 +317,10 @@ def _render_limited(name: str, context: dict, template_dirs, project_root: str |
             except InputError as exc:
                 result = ("error", exc.diagnostics)
             except MemoryError:
-                result = ("limit", f"rendering needed more than {RENDER_MEMORY_BYTES >> 20} MiB of memory")
+                result = (
+                    "limit",
+                    f"rendering needed more than {RENDER_MEMORY_BYTES >> 20} MiB of memory",
+                )
             try:
                 payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             except MemoryError:
@@ -288,7 +360,11 @@ def _render_limited(name: str, context: dict, template_dirs, project_root: str |
         _, status = os.waitpid(pid, 0)
     if problem is None and os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        problem = f"rendering used more than {RENDER_CPU_SECONDS} s of CPU" if sig in (signal.SIGXCPU, signal.SIGKILL) else f"rendering was stopped by signal {sig}"
+        problem = (
+            f"rendering used more than {RENDER_CPU_SECONDS} s of CPU"
+            if sig in (signal.SIGXCPU, signal.SIGKILL)
+            else f"rendering was stopped by signal {sig}"
+        )
     if problem is None and not chunks:
         problem = "rendering failed in its sandbox process"
     if problem is not None:

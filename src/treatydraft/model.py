@@ -85,7 +85,9 @@ class Paragraph:
     points: tuple["Paragraph", ...]
     pos: Pos
     text_pos: Pos
-    key_path: tuple  # path of keys/indices inside the clause file, e.g. ("paragraphs", 0, "points", 1)
+    key_path: (
+        tuple  # path of keys/indices inside the clause file, e.g. ("paragraphs", 0, "points", 1)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,9 @@ class Clause:
     notes: str | None
     path: str
     pos: Pos
-    digest: str = ""  # sha256 of the file's bytes as loaded, to refuse overwriting a file changed since
+    digest: str = (
+        ""  # sha256 of the file's bytes as loaded, to refuse overwriting a file changed since
+    )
 
     def walk(self):
         """Yield every paragraph and point, depth first."""
@@ -151,7 +155,9 @@ class Project:
     sources: dict  # id → Source
     clauses: dict  # id → Clause
     sources_dir: str
-    coverage_pos: dict = field(default_factory=dict)  # source id → (Pos of its key, (Pos of each range, …))
+    coverage_pos: dict = field(
+        default_factory=dict
+    )  # source id → (Pos of its key, (Pos of each range, …))
 
     def rule_map(self) -> dict:
         return {name: rule.replace for name, rule in self.rules.items()}

@@ -28,7 +28,13 @@ def _run_chunk(index: int):
     return fn(chunks[index])
 
 
-def map_chunks(fn: Callable[[Sequence[T]], R], items: Sequence[T], *, weight: Callable[[T], int] = lambda _: 1, min_weight: int = 500) -> list[R]:
+def map_chunks(
+    fn: Callable[[Sequence[T]], R],
+    items: Sequence[T],
+    *,
+    weight: Callable[[T], int] = lambda _: 1,
+    min_weight: int = 500,
+) -> list[R]:
     """``[fn(chunk) for chunk in chunks]`` over balanced chunks of ``items``, in parallel when
     the total ``weight`` is at least ``min_weight`` and there is more than one core."""
     global _job

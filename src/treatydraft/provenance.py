@@ -15,7 +15,6 @@ from .model import Clause, Paragraph, Pos, Project, Provenance, SourceNode
 from .text import fold, lint, pin_hash
 
 
-
 def source_text(node: SourceNode, item: Paragraph) -> str:
     """What a clause item is compared with: the node's own text when the item has its own
     points (each point then has its own provenance), else the node's whole text."""
@@ -33,7 +32,9 @@ class Resolved:
     source_text: str
 
 
-def resolve(project: Project, clause: Clause, item: Paragraph, out: list[Diagnostic]) -> Resolved | None:
+def resolve(
+    project: Project, clause: Clause, item: Paragraph, out: list[Diagnostic]
+) -> Resolved | None:
     """Find the source node an item derives from; report why not when it cannot."""
     prov = item.provenance
     if prov is None or prov.relation == "new":
@@ -42,11 +43,19 @@ def resolve(project: Project, clause: Clause, item: Paragraph, out: list[Diagnos
     src = project.sources.get(prov.source or "")
     if src is None:
         known = ", ".join(sorted(project.sources)) or "none"
-        out.append(_d(prov.pos, "unknown-source", f"unknown source '{prov.source}' (sources: {known})"))
+        out.append(
+            _d(prov.pos, "unknown-source", f"unknown source '{prov.source}' (sources: {known})")
+        )
         return None
     canon = addresses.canonical(prov.at or "")
     if canon is None:
-        out.append(_d(pos, "bad-address", f"'{prov.at}' is not an address; write e.g. \"25\", \"25(1)\", \"2(c)\" or \"recital 24\""))
+        out.append(
+            _d(
+                pos,
+                "bad-address",
+                f'\'{prov.at}\' is not an address; write e.g. "25", "25(1)", "2(c)" or "recital 24"',
+            )
+        )
         return None
     node = src.index.get(canon)
     if node is None:
@@ -74,7 +83,9 @@ def facts(clause: Clause) -> ClauseFacts:
     from .coverage import derivations
 
     refs = tuple((item.text_pos, item.text) for item in clause.walk() if "{{" in item.text)
-    return ClauseFacts(clause.id, clause.kind, clause.pos, len(clause.paragraphs), refs, derivations(clause))
+    return ClauseFacts(
+        clause.id, clause.kind, clause.pos, len(clause.paragraphs), refs, derivations(clause)
+    )
 
 
 def check_project(project: Project) -> list[Diagnostic]:
@@ -136,9 +147,22 @@ def project_findings(project: Project, all_facts: dict, used_rules: set[str]) ->
     out = outline_diagnostics(project, {cid: f.pos for cid, f in all_facts.items()})
     for name in project.rules:
         if name not in used_rules:
-            out.append(Diagnostic(project.config_path, 1, 1, "warning", "unused-rule", f"substitution rule '{name}' is used by no paragraph"))
-    numbers = _Numbers.from_counts(project.outline, {cid: (f.kind, f.paragraphs) for cid, f in all_facts.items()})
-    out.extend(reference_problems(numbers, [occ for f in all_facts.values() for occ in f.references]))
+            out.append(
+                Diagnostic(
+                    project.config_path,
+                    1,
+                    1,
+                    "warning",
+                    "unused-rule",
+                    f"substitution rule '{name}' is used by no paragraph",
+                )
+            )
+    numbers = _Numbers.from_counts(
+        project.outline, {cid: (f.kind, f.paragraphs) for cid, f in all_facts.items()}
+    )
+    out.extend(
+        reference_problems(numbers, [occ for f in all_facts.values() for occ in f.references])
+    )
     out.extend(coverage_diagnostics(project, {cid: f.derivations for cid, f in all_facts.items()}))
     return out
 
@@ -150,14 +174,28 @@ def outline_diagnostics(project: Project, clause_pos: dict) -> list[Diagnostic]:
     seen: set[str] = set()
     for entry in project.outline:
         if entry.clause_id in seen:
-            out.append(_d(entry.pos, "duplicate-outline", f"'{entry.clause_id}' appears twice in the outline"))
+            out.append(
+                _d(
+                    entry.pos,
+                    "duplicate-outline",
+                    f"'{entry.clause_id}' appears twice in the outline",
+                )
+            )
         seen.add(entry.clause_id)
         if entry.clause_id not in clause_pos:
             hint = _hint(entry.clause_id, clause_pos)
-            out.append(_d(entry.pos, "missing-clause", f"outline entry '{entry.clause_id}' has no file clauses/{entry.clause_id}.yaml{hint}"))
+            out.append(
+                _d(
+                    entry.pos,
+                    "missing-clause",
+                    f"outline entry '{entry.clause_id}' has no file clauses/{entry.clause_id}.yaml{hint}",
+                )
+            )
     for cid, pos in sorted(clause_pos.items()):
         if cid not in seen:
-            out.append(_d(pos, "unused-clause", f"clause '{cid}' is not in the outline of treatydraft.yml"))
+            out.append(
+                _d(pos, "unused-clause", f"clause '{cid}' is not in the outline of treatydraft.yml")
+            )
     return out
 
 
@@ -166,7 +204,11 @@ def draft_blockers(project: Project) -> list[Diagnostic]:
     cross-references that do not resolve. ``build`` and ``export`` refuse to write then."""
     from .assemble import reference_diagnostics
 
-    outline = [d for d in outline_diagnostics(project, {cid: c.pos for cid, c in project.clauses.items()}) if d.code != "unused-clause"]
+    outline = [
+        d
+        for d in outline_diagnostics(project, {cid: c.pos for cid, c in project.clauses.items()})
+        if d.code != "unused-clause"
+    ]
     return outline + reference_diagnostics(project)
 
 
@@ -208,7 +250,13 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
             bad_rule = False
             for name in prov.substitutions:
                 if name not in rules:
-                    out.append(_d(prov.pos, "unknown-rule", f"unknown substitution rule '{name}'{_hint(name, rules)}"))
+                    out.append(
+                        _d(
+                            prov.pos,
+                            "unknown-rule",
+                            f"unknown substitution rule '{name}'{_hint(name, rules)}",
+                        )
+                    )
                     bad_rule = True
                 used_rules.add(name)
             res = resolve(project, clause, item, out)
@@ -216,23 +264,51 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
                 continue
             where = _where(clause, item)
             if prov.pin is None:
-                out.append(_d(prov.pos, "unpinned", f"{where}: no pin for {addresses.display(res.node.address)}; run 'treatydraft pin {clause.id}'"))
+                out.append(
+                    _d(
+                        prov.pos,
+                        "unpinned",
+                        f"{where}: no pin for {addresses.display(res.node.address)}; run 'treatydraft pin {clause.id}'",
+                    )
+                )
             elif prov.pin != source_pin(res.source_text):
-                out.append(_d(prov.pin_pos or prov.pos, "pin-mismatch", f"{where}: the source text at {addresses.display(res.node.address)} changed since it was pinned; review it, then run 'treatydraft pin {clause.id}'"))
+                out.append(
+                    _d(
+                        prov.pin_pos or prov.pos,
+                        "pin-mismatch",
+                        f"{where}: the source text at {addresses.display(res.node.address)} changed since it was pinned; review it, then run 'treatydraft pin {clause.id}'",
+                    )
+                )
             if bad_rule:
                 continue
             if prov.relation == "verbatim":
-                expected = substitution.substituted(substitution.apply(res.source_text, rules, prov.substitutions))
+                expected = substitution.substituted(
+                    substitution.apply(res.source_text, rules, prov.substitutions)
+                )
                 if fold(expected) != fold(item.text):
                     result = diffing.diff(fold(expected), fold(item.text))
-                    out.append(_d(item.text_pos, "verbatim-mismatch", f"{where} is marked verbatim but differs from {addresses.display(res.node.address)}: {_changes(result.ops)}"))
+                    out.append(
+                        _d(
+                            item.text_pos,
+                            "verbatim-mismatch",
+                            f"{where} is marked verbatim but differs from {addresses.display(res.node.address)}: {_changes(result.ops)}",
+                        )
+                    )
             elif prov.relation == "adapted":
                 budget = prov.budget if prov.budget is not None else project.default_budget
-                result = substitution.redline(source_fold(res.source_text), fold(item.text), rules, prov.substitutions)
+                result = substitution.redline(
+                    source_fold(res.source_text), fold(item.text), rules, prov.substitutions
+                )
                 changed, total = diffing.word_stats(result.ops)
                 share = changed / total if total else 0.0
                 if share > budget + 1e-9:
-                    out.append(_d(item.text_pos, "adapted-over-budget", f"{where} changes {share:.0%} of the words of {addresses.display(res.node.address)}; its budget is {budget:.0%} ({changed} of {total} words)"))
+                    out.append(
+                        _d(
+                            item.text_pos,
+                            "adapted-over-budget",
+                            f"{where} changes {share:.0%} of the words of {addresses.display(res.node.address)}; its budget is {budget:.0%} ({changed} of {total} words)",
+                        )
+                    )
     return out, used_rules
 
 

@@ -41,7 +41,9 @@ def normalise_zip(data: bytes, epoch: int | None = None) -> bytes:
         date_time = (t.year, t.month, t.day, t.hour, t.minute, t.second - t.second % 2)
     src = zipfile.ZipFile(io.BytesIO(data))
     names = src.namelist()
-    order = [n for n in names if n == "[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
+    order = [n for n in names if n == "[Content_Types].xml"] + sorted(
+        n for n in names if n != "[Content_Types].xml"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for name in order:

@@ -40,7 +40,9 @@ def _boundaries() -> tuple[str, str, str, re.Pattern[str]]:
     return f"(?<!{word_like})", f"(?!{word_like})", f"(?!{marks})", re.compile(word_char)
 
 
-def _compile(rules: Rules, names: Sequence[str]) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+def _compile(
+    rules: Rules, names: Sequence[str]
+) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
     """One alternation of every pattern, longest first; earlier rule wins ties."""
     before, after_word, after_other, word_char = _boundaries()
     chosen: dict[str, tuple[int, str, str]] = {}
@@ -63,7 +65,9 @@ def _compile(rules: Rules, names: Sequence[str]) -> tuple[re.Pattern[str], dict[
 _COMPILED: dict = {}
 
 
-def _compiled(rules: Rules, names: Sequence[str]) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+def _compiled(
+    rules: Rules, names: Sequence[str]
+) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
     key = tuple((name, tuple(rules[name].items())) for name in names)
     hit = _COMPILED.get(key)
     if hit is None:
@@ -90,7 +94,7 @@ def apply(text: str, rules: Rules, names: Sequence[str]) -> list[Segment]:
     pos = 0
     for m in regex.finditer(text):
         if m.start() > pos:
-            plain = text[pos:m.start()]
+            plain = text[pos : m.start()]
             segments.append(Segment(plain, plain, None))
         name, replacement = table[m.group()]
         segments.append(Segment(replacement, m.group(), name))
@@ -145,7 +149,7 @@ def _split_equal(ops: Sequence[Op], cuts: set[int]) -> list[tuple[int, int, Op]]
             inner = sorted(c for c in cuts if pos < c < end)
             start = pos
             for c in [*inner, end]:
-                piece = op.old[start - pos:c - pos]
+                piece = op.old[start - pos : c - pos]
                 out.append((start, c, Op(diffing.EQUAL, piece, piece)))
                 start = c
         else:
@@ -199,7 +203,7 @@ def _to_source(ops: Sequence[Op], segments: Sequence[Segment]) -> list[Op]:
             if seg.rule is None:
                 lo, hi = max(a, x), min(b, y)
                 if lo < hi:
-                    parts.append(seg.original[lo - a:hi - a])
+                    parts.append(seg.original[lo - a : hi - a])
             elif (a < b and x <= a and b <= y) or (a == b and x < a < y):
                 parts.append(seg.original)
         return "".join(parts)
@@ -230,7 +234,7 @@ def _to_source(ops: Sequence[Op], segments: Sequence[Segment]) -> list[Op]:
         if cluster is not None and idx == cluster[0]:
             first, last, *members = cluster
             x, y = items[first][0], items[last][1]
-            group = [it[2] for it in items[first:last + 1]]
+            group = [it[2] for it in items[first : last + 1]]
             new_text = "".join(o.new for o in group)
             a, b, seg = rule_spans[members[0]]
             if (

@@ -36,7 +36,9 @@ class Row:
     at: str | None  # source address, canonical when it parses, else as written
     changed: int | None  # words changed after substitutions (verbatim/adapted, resolvable)
     total: int | None  # words of both sides
-    rules: tuple[tuple[str, int | None], ...]  # (rule, applications to the source text); None when unknown
+    rules: tuple[
+        tuple[str, int | None], ...
+    ]  # (rule, applications to the source text); None when unknown
     text: str  # the paragraph's own text as in the draft (cross-references resolved)
 
     @property
@@ -182,7 +184,16 @@ def build_table(project: Project, draft: Draft | None = None) -> Table:
     groups: list[Group] = []
     current: dict | None = None
 
-    def walk(item: DraftItem, para: Paragraph, clause: Clause, where: str, depth: int, index: int, group: str, out: list[Row]):
+    def walk(
+        item: DraftItem,
+        para: Paragraph,
+        clause: Clause,
+        where: str,
+        depth: int,
+        index: int,
+        group: str,
+        out: list[Row],
+    ):
         if depth == 1 and not where.startswith("Art. "):
             provision = f"{where}, para. {index}"
         elif item.label is None:
@@ -193,7 +204,22 @@ def build_table(project: Project, draft: Draft | None = None) -> Table:
         prov = para.provenance
         source = prov.source if prov and prov.relation != "new" else None
         short = project.sources[source].short if source in project.sources else source
-        out.append(Row(provision, group, clause.id, depth, prov.relation if prov else None, source, short, at if source else None, changed, total, rules, item.text))
+        out.append(
+            Row(
+                provision,
+                group,
+                clause.id,
+                depth,
+                prov.relation if prov else None,
+                source,
+                short,
+                at if source else None,
+                changed,
+                total,
+                rules,
+                item.text,
+            )
+        )
         for i, (sub, subpara) in enumerate(zip(item.items, para.points), start=1):
             walk(sub, subpara, clause, provision, depth + 1, i, group, out)
 
@@ -208,11 +234,24 @@ def build_table(project: Project, draft: Draft | None = None) -> Table:
         where = f"Art. {art.number}" if art else title
         walk(item, para, clause, where, 1, counters[title], title, current["rows"])
     out_groups = tuple(
-        Group(g["title"], g["art"].title if g["art"] else None, g["art"].number if g["art"] else None, tuple(g["clauses"]), tuple(g["rows"]))
+        Group(
+            g["title"],
+            g["art"].title if g["art"] else None,
+            g["art"].number if g["art"] else None,
+            tuple(g["clauses"]),
+            tuple(g["rows"]),
+        )
         for g in groups  # type: ignore[union-attr]
     )
     table_rows = [r for g in out_groups for r in g.rows]
-    return Table(project.title, out_groups, _by_source(project, table_rows), analyse(project), bool(project.coverage), project.language or "en")
+    return Table(
+        project.title,
+        out_groups,
+        _by_source(project, table_rows),
+        analyse(project),
+        bool(project.coverage),
+        project.language or "en",
+    )
 
 
 def _by_source(project: Project, rows: list[Row]) -> tuple[SourceGroup, ...]:
@@ -238,7 +277,9 @@ def _by_source(project: Project, rows: list[Row]) -> tuple[SourceGroup, ...]:
             heading = None
             if src is not None and at in src.index:
                 parts = addresses.parse(at)
-                top = src.index.get(addresses.join(parts[:2] if parts[0] == "recital" else parts[:1]))
+                top = src.index.get(
+                    addresses.join(parts[:2] if parts[0] == "recital" else parts[:1])
+                )
                 heading = top.heading if top else None
             entries.append(SourceEntry(at, heading, tuple(by[sid][at])))
         out.append(SourceGroup(sid, src.short if src else sid, tuple(entries)))

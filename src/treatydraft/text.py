@@ -33,11 +33,25 @@ def lint(text: str, language: str = "en") -> list[tuple[str, int, str]]:
     if m:
         ch = m.group()
         what = "a carriage return" if ch.startswith("\r") else f"control character U+{ord(ch):04X}"
-        out.append(("control-in-text", m.start(), f"{what} in the text; outputs write it as a space"))
+        out.append(
+            ("control-in-text", m.start(), f"{what} in the text; outputs write it as a space")
+        )
     m = _BIDI.search(text)
     if m and language.split("-")[0] not in RTL_LANGUAGES:
-        out.append(("bidi-control", m.start(), f"bidirectional control U+{ord(m.group()):04X} in the text can make it display differently from what it says"))
+        out.append(
+            (
+                "bidi-control",
+                m.start(),
+                f"bidirectional control U+{ord(m.group()):04X} in the text can make it display differently from what it says",
+            )
+        )
     m = _INVISIBLE.search(text)
     if m:
-        out.append(("invisible-character", m.start(), f"invisible character U+{ord(m.group()):04X} in the text"))
+        out.append(
+            (
+                "invisible-character",
+                m.start(),
+                f"invisible character U+{ord(m.group()):04X} in the text",
+            )
+        )
     return out

@@ -24,23 +24,40 @@ def load_clause(data: bytes, display_path: str, expected_id: str) -> Clause:
     diags: list[Diagnostic] = []
     r = Reader(display_path, diags)
     if tree is None:
-        raise InputError([Diagnostic(display_path, 1, 1, "error", "empty-file", "the clause file is empty")])
+        raise InputError(
+            [Diagnostic(display_path, 1, 1, "error", "empty-file", "the clause file is empty")]
+        )
     node = r.mapping(tree, CLAUSE_KEYS, ("id", "paragraphs"), "clause")
     if node is None:
         raise InputError(diags)
     cid = r.string(node.items.get("id"), "id")
     if cid is not None and cid != expected_id:
-        r.error(node.items["id"], "schema", f"clause id '{cid}' does not match its file name (expected '{expected_id}')")
+        r.error(
+            node.items["id"],
+            "schema",
+            f"clause id '{cid}' does not match its file name (expected '{expected_id}')",
+        )
     title = r.string(node.items.get("title"), "title")
     kind = r.string(node.items.get("kind"), "kind") or "article"
     if kind not in KINDS:
-        r.error(node.items["kind"], "schema", f"kind must be one of {', '.join(KINDS)}, not '{kind}'")
+        r.error(
+            node.items["kind"], "schema", f"kind must be one of {', '.join(KINDS)}, not '{kind}'"
+        )
     notes = r.string(node.items.get("notes"), "notes")
     paragraphs = _items(r, node.items.get("paragraphs"), ("paragraphs",), 1)
     if diags:
         raise InputError(diags)
     digest = hashlib.sha256(data).hexdigest()
-    return Clause(expected_id, title, kind, paragraphs, notes, display_path, Pos(display_path, node.line, node.col), digest)
+    return Clause(
+        expected_id,
+        title,
+        kind,
+        paragraphs,
+        notes,
+        display_path,
+        Pos(display_path, node.line, node.col),
+        digest,
+    )
 
 
 def _items(r: Reader, node, key_path: tuple, depth: int) -> tuple[Paragraph, ...]:
@@ -79,20 +96,32 @@ def _provenance(r: Reader, node) -> Provenance | None:
     get = m.items.get
     relation = r.string(get("relation"), "relation")
     if relation is not None and relation not in RELATIONS:
-        r.error(get("relation"), "schema", f"relation must be verbatim, adapted or new, not '{relation}'")
+        r.error(
+            get("relation"),
+            "schema",
+            f"relation must be verbatim, adapted or new, not '{relation}'",
+        )
     source = r.string(get("source"), "source")
     at = r.string(get("at"), "at")
     subs = r.string_list(get("substitutions"), "substitutions")
     budget = r.number(get("budget"), "budget")
     if budget is not None and not 0 <= budget <= 1:
-        r.error(get("budget"), "schema", f"budget must be between 0 and 1 (a share of words), not {budget:g}")
+        r.error(
+            get("budget"),
+            "schema",
+            f"budget must be between 0 and 1 (a share of words), not {budget:g}",
+        )
     pin = r.string(get("pin"), "pin")
     note = r.string(get("note"), "note")
     pos = Pos(r.path, m.line, m.col)
     if relation == "new":
         for key in ("source", "at", "substitutions", "budget", "pin"):
             if key in m.items:
-                r.error(m.keys[key], "schema", f"a 'new' paragraph has no '{key}'; remove it or change the relation")
+                r.error(
+                    m.keys[key],
+                    "schema",
+                    f"a 'new' paragraph has no '{key}'; remove it or change the relation",
+                )
     elif relation in ("verbatim", "adapted"):
         for key in ("source", "at"):
             if key not in m.items:
@@ -106,4 +135,6 @@ def _provenance(r: Reader, node) -> Provenance | None:
         n = get(key)
         return Pos(r.path, n.line, n.col) if n is not None else None
 
-    return Provenance(relation, source, at, subs, budget, pin, note, pos, at_pos("at"), at_pos("pin"))
+    return Provenance(
+        relation, source, at, subs, budget, pin, note, pos, at_pos("at"), at_pos("pin")
+    )

@@ -62,7 +62,9 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
         return {}
     r = Reader(CONFIG, diags)
     if tree is None:
-        r.error(None, "empty-file", "treatydraft.yml is empty; it needs at least 'title' and 'outline'")
+        r.error(
+            None, "empty-file", "treatydraft.yml is empty; it needs at least 'title' and 'outline'"
+        )
         return {}
     m = r.mapping(tree, CONFIG_KEYS, ("title", "outline"), "treatydraft.yml")
     if m is None:
@@ -74,9 +76,15 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
         "language": r.string(get("language"), "language") or "en",
         "sources": r.string(get("sources"), "sources") or "sources/",
     }
-    budget = r.number(get("default_budget"), "default_budget") if "default_budget" in m.items else 0.25
+    budget = (
+        r.number(get("default_budget"), "default_budget") if "default_budget" in m.items else 0.25
+    )
     if budget is not None and not 0 <= budget <= 1:
-        r.error(get("default_budget"), "schema", f"default_budget must be between 0 and 1 (a share of words), not {budget:g}")
+        r.error(
+            get("default_budget"),
+            "schema",
+            f"default_budget must be between 0 and 1 (a share of words), not {budget:g}",
+        )
     cfg["default_budget"] = 0.25 if budget is None else budget
     cfg["outline"] = _outline(r, get("outline"))
     rules = {}
@@ -85,29 +93,61 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
         subs = None
     if subs is not None:
         for name in subs.order:
-            rm = r.mapping(subs.items[name], ("description", "replace"), ("replace",), f"substitution rule '{name}'")
+            rm = r.mapping(
+                subs.items[name],
+                ("description", "replace"),
+                ("replace",),
+                f"substitution rule '{name}'",
+            )
             if rm is None:
                 continue
             replace = r.string_map(rm.items["replace"], "replace") if "replace" in rm.items else {}
-            if "replace" in rm.items and not replace and isinstance(rm.items["replace"], yamlsafe.YMap):
-                r.error(rm.items["replace"], "schema", f"substitution rule '{name}' replaces nothing")
+            if (
+                "replace" in rm.items
+                and not replace
+                and isinstance(rm.items["replace"], yamlsafe.YMap)
+            ):
+                r.error(
+                    rm.items["replace"], "schema", f"substitution rule '{name}' replaces nothing"
+                )
             for pattern in replace:
                 if not pattern.strip():
-                    r.error(rm.items["replace"], "schema", f"substitution rule '{name}' has an empty pattern")
+                    r.error(
+                        rm.items["replace"],
+                        "schema",
+                        f"substitution rule '{name}' has an empty pattern",
+                    )
             rules[name] = Rule(name, replace, r.string(rm.items.get("description"), "description"))
     cfg["rules"] = rules
-    cfg["rule_pos"] = {name: Pos(CONFIG, subs.keys[name].line, subs.keys[name].col) for name in rules} if subs else {}
+    cfg["rule_pos"] = (
+        {name: Pos(CONFIG, subs.keys[name].line, subs.keys[name].col) for name in rules}
+        if subs
+        else {}
+    )
     checks = {}
     cnode = get("checks")
     if isinstance(cnode, yamlsafe.YMap):
         for code in cnode.order:
             if code not in DEFAULT_LEVELS:
                 hint = difflib.get_close_matches(code, list(DEFAULT_LEVELS), n=1, cutoff=0.6)
-                r.error(cnode.keys[code], "unknown-key", f"unknown check '{code}' in checks" + (f"; did you mean '{hint[0]}'?" if hint else f"; checks: {', '.join(sorted(DEFAULT_LEVELS))}"))
+                r.error(
+                    cnode.keys[code],
+                    "unknown-key",
+                    f"unknown check '{code}' in checks"
+                    + (
+                        f"; did you mean '{hint[0]}'?"
+                        if hint
+                        else f"; checks: {', '.join(sorted(DEFAULT_LEVELS))}"
+                    ),
+                )
                 continue
             level = r.string(cnode.items[code], f"checks.{code}")
             if level is not None and level not in LEVELS:
-                r.error(cnode.items[code], "schema", f"check level must be error, warning or ignore, not '{level}'")
+                r.error(
+                    cnode.items[code],
+                    "schema",
+                    f"check level must be error, warning or ignore, not '{level}'",
+                )
             elif level is not None:
                 checks[code] = level
     elif cnode is not None:
@@ -121,7 +161,10 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
             coverage[sid] = r.string_list(cov.items[sid], f"coverage.{sid}")
             items = cov.items[sid].items if isinstance(cov.items[sid], yamlsafe.YSeq) else []
             key = cov.keys[sid]
-            coverage_pos[sid] = (Pos(CONFIG, key.line, key.col), tuple(Pos(CONFIG, i.line, i.col) for i in items))
+            coverage_pos[sid] = (
+                Pos(CONFIG, key.line, key.col),
+                tuple(Pos(CONFIG, i.line, i.col) for i in items),
+            )
     elif cov is not None:
         r.error(cov, "wrong-type", "'coverage' must map source ids to lists of addresses")
     cfg["coverage"] = coverage
@@ -130,7 +173,9 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
     om = get("omitted")
     if isinstance(om, yamlsafe.YSeq):
         for item in om.items:
-            im = r.mapping(item, ("source", "at", "reason"), ("source", "at", "reason"), "omitted entry")
+            im = r.mapping(
+                item, ("source", "at", "reason"), ("source", "at", "reason"), "omitted entry"
+            )
             if im is None:
                 continue
             vals = [r.string(im.items.get(k), k) for k in ("source", "at", "reason")]
@@ -180,7 +225,14 @@ def contained(path: Path, real_root: Path) -> bool:
 
 
 def _outside(root: Path, path: Path) -> Diagnostic:
-    return Diagnostic(_rel(root, path), 1, 1, "error", "io", f"is a symbolic link to {path.resolve()}, outside the project; not read")
+    return Diagnostic(
+        _rel(root, path),
+        1,
+        1,
+        "error",
+        "io",
+        f"is a symbolic link to {path.resolve()}, outside the project; not read",
+    )
 
 
 def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], list[Diagnostic]]:
@@ -192,7 +244,16 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
     src_dir = root / cfg.get("sources", "sources/")
     real_root = root.resolve()
     if not contained(src_dir, real_root):
-        diags.append(Diagnostic(CONFIG, 1, 1, "error", "schema", f"'sources' must be a folder inside the project, not {cfg.get('sources')!r} (it resolves to {src_dir.resolve()})"))
+        diags.append(
+            Diagnostic(
+                CONFIG,
+                1,
+                1,
+                "error",
+                "schema",
+                f"'sources' must be a folder inside the project, not {cfg.get('sources')!r} (it resolves to {src_dir.resolve()})",
+            )
+        )
     elif src_dir.is_dir():
         for path in sorted(src_dir.glob("*.md")):
             if not contained(path, real_root):
@@ -204,7 +265,11 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
                 diags.extend(exc.diagnostics)
                 continue
             except OSError as exc:
-                diags.append(Diagnostic(_rel(root, path), 1, 1, "error", "io", f"cannot read: {exc.strerror}"))
+                diags.append(
+                    Diagnostic(
+                        _rel(root, path), 1, 1, "error", "io", f"cannot read: {exc.strerror}"
+                    )
+                )
                 continue
             sources[src.id] = src
     files = []

@@ -13,7 +13,9 @@ import re
 from ..diagnostics import Diagnostic
 from .yamlsafe import YMap, YScalar, YSeq
 
-_NUMBER = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^0x[0-9a-fA-F]+$|^0o[0-7]+$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")
+_NUMBER = re.compile(
+    r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^0x[0-9a-fA-F]+$|^0o[0-7]+$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"
+)
 _BOOL_NULL = {"true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "~", ""}
 
 
@@ -52,7 +54,11 @@ class Reader:
         for key in node.order if allowed is not None else ():
             if key not in allowed:
                 hint = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-                extra = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(sorted(allowed))}"
+                extra = (
+                    f"; did you mean '{hint[0]}'?"
+                    if hint
+                    else f"; allowed: {', '.join(sorted(allowed))}"
+                )
                 self.error(node.keys[key], "unknown-key", f"unknown key '{key}' in {what}{extra}")
         for key in required:
             if key not in node.items:
@@ -99,7 +105,9 @@ class Reader:
         if node is None:
             return ()
         if not isinstance(node, YSeq):
-            self.error(node, "wrong-type", f"'{field}' must be a list of strings, not {kind_of(node)}")
+            self.error(
+                node, "wrong-type", f"'{field}' must be a list of strings, not {kind_of(node)}"
+            )
             return ()
         out = []
         for item in node.items:
@@ -110,7 +118,9 @@ class Reader:
 
     def string_map(self, node, field: str) -> dict[str, str]:
         if not isinstance(node, YMap):
-            self.error(node, "wrong-type", f"'{field}' must be a mapping of strings, not {kind_of(node)}")
+            self.error(
+                node, "wrong-type", f"'{field}' must be a mapping of strings, not {kind_of(node)}"
+            )
             return {}
         out = {}
         for key in node.order:
@@ -130,7 +140,11 @@ def read_flat_map(tree, types: dict, required, path, diags, line_offset=0, what=
     for key in node.order:
         if key not in types:
             continue
-        value = r.boolean(node.items[key], key) if types[key] == "bool" else r.string(node.items[key], key)
+        value = (
+            r.boolean(node.items[key], key)
+            if types[key] == "bool"
+            else r.string(node.items[key], key)
+        )
         if value is not None:
             out[key] = value
     return out

@@ -127,18 +127,28 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
                 raise _error(path, lineno, "a recital must start with its number, e.g. '(24) …'")
             if any(r.label == m.group(1) for r in recitals):
                 raise _error(path, lineno, f"recital ({m.group(1)}) appears twice")
-            recitals.append(_Builder(f"recital {m.group(1)}", m.group(1), "recital", m.group(2), lineno))
+            recitals.append(
+                _Builder(f"recital {m.group(1)}", m.group(1), "recital", m.group(2), lineno)
+            )
             continue
         if article is None:
-            raise _error(path, lineno, "text outside an article; start the body with '## Article N'")
+            raise _error(
+                path, lineno, "text outside an article; start the body with '## Article N'"
+            )
         m = _HEADING.match(body)
         if m and len(block) == 1:
             if article.heading is not None or article.children or article.text:
-                raise _error(path, lineno, "an article heading must come right after '## Article N'")
+                raise _error(
+                    path, lineno, "an article heading must come right after '## Article N'"
+                )
             article.heading = "" if m.group(1) == NO_HEADING else m.group(1)
             continue
         if body.startswith("#"):
-            raise _error(path, lineno, f"unexpected heading {body.split()[0]!r}; only '## Article N', '## Recitals' and '### heading' are allowed")
+            raise _error(
+                path,
+                lineno,
+                f"unexpected heading {body.split()[0]!r}; only '## Article N', '## Recitals' and '### heading' are allowed",
+            )
         m = _CONTEXT.match(body)
         if m and len(block) == 1:
             article.context = m.group(1)
@@ -173,7 +183,9 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
             raise _error(path, lineno, f"point ({label}) is not inside a numbered paragraph")
         address = f"{parent.address}({label})"
         if label in parent.labels:
-            raise _error(path, lineno, f"duplicate label '{label}' in {addresses.display(parent.address)}")
+            raise _error(
+                path, lineno, f"duplicate label '{label}' in {addresses.display(parent.address)}"
+            )
         node = _Builder(address, label, "paragraph" if style == "num" else "point", rest, lineno)
         node.style = style
         parent.children.append(node)
@@ -206,12 +218,31 @@ def load_source(path: Path, display_path: str) -> Source:
     except InputError as exc:  # shift positions past the opening '---'
         raise InputError([_shift(d, 1) for d in exc.diagnostics]) from None
     diags: list[Diagnostic] = []
-    meta = schema.read_flat_map(tree, FRONT_MATTER_KEYS, REQUIRED, display_path, diags, line_offset=1, what="source front matter")
+    meta = schema.read_flat_map(
+        tree,
+        FRONT_MATTER_KEYS,
+        REQUIRED,
+        display_path,
+        diags,
+        line_offset=1,
+        what="source front matter",
+    )
     if diags:
         raise InputError(diags)
     expected_id = path.stem
     if meta["id"] != expected_id:
-        raise InputError([Diagnostic(display_path, 2, 1, "error", "schema", f"source id '{meta['id']}' does not match the file name '{path.name}'")])
+        raise InputError(
+            [
+                Diagnostic(
+                    display_path,
+                    2,
+                    1,
+                    "error",
+                    "schema",
+                    f"source id '{meta['id']}' does not match the file name '{path.name}'",
+                )
+            ]
+        )
     arts, recs = parse_body(body, display_path, body_line)
     articles = tuple(a.freeze(display_path) for a in arts)
     recitals = tuple(r.freeze(display_path) for r in recs)
@@ -225,7 +256,9 @@ def load_source(path: Path, display_path: str) -> Source:
 
     for node in articles + recitals:
         add(node)
-    return Source(meta["id"], meta["title"], meta["short"], meta, articles, recitals, index, display_path)
+    return Source(
+        meta["id"], meta["title"], meta["short"], meta, articles, recitals, index, display_path
+    )
 
 
 def _shift(d: Diagnostic, lines: int) -> Diagnostic:
@@ -247,5 +280,9 @@ def nearby(source: Source, address: str) -> list[str]:
 def missing(source: Source, address: str) -> str:
     """The message for an address a source does not hold, naming what is near it."""
     near = ", ".join(nearby(source, address)[:12])
-    partial = f" (shipped in part: {source.meta.get('included', 'some articles')})" if source.partial else ""
+    partial = (
+        f" (shipped in part: {source.meta.get('included', 'some articles')})"
+        if source.partial
+        else ""
+    )
     return f"{source.short} has no {addresses.display(address)}{partial}; nearby: {near}"

@@ -34,7 +34,13 @@ def clause_data(clause: Clause):
     def item(p: Paragraph):
         return (p.text, prov(p.provenance), tuple(item(x) for x in p.points))
 
-    return (clause.id, clause.title, clause.kind, clause.notes, tuple(item(p) for p in clause.paragraphs))
+    return (
+        clause.id,
+        clause.title,
+        clause.kind,
+        clause.notes,
+        tuple(item(p) for p in clause.paragraphs),
+    )
 
 
 def _scalar_end(line: str, col0: int) -> int:
@@ -100,7 +106,9 @@ def set_pins(data: bytes, clause: Clause, pins: dict[tuple, str]) -> bytes:
         else:
             indent = " " * (prov.pos.col - 1)
             edits.append((li, None, None, f"{indent}pin: {new_pin}"))
-    for li, c0, end, rep in sorted(edits, key=lambda e: (e[0], e[1] if e[1] is not None else 10**9), reverse=True):
+    for li, c0, end, rep in sorted(
+        edits, key=lambda e: (e[0], e[1] if e[1] is not None else 10**9), reverse=True
+    ):
         if c0 is None:
             cr = "\r" if lines[li].endswith("\r") else ""
             lines.insert(li + 1, rep + cr)
@@ -116,7 +124,9 @@ def _verify_pins(result: bytes, clause: Clause, pins: dict[tuple, str]) -> None:
     try:
         reread = load_clause(result, clause.path, clause.id)
     except InputError as exc:
-        raise InternalError(f"{clause.path}:1:1: error[internal]: writing pins would break the file ({exc.diagnostics[0].message}); the file was not touched") from None
+        raise InternalError(
+            f"{clause.path}:1:1: error[internal]: writing pins would break the file ({exc.diagnostics[0].message}); the file was not touched"
+        ) from None
 
     def expected(p: Paragraph) -> Paragraph:
         prov = p.provenance
@@ -126,7 +136,9 @@ def _verify_pins(result: bytes, clause: Clause, pins: dict[tuple, str]) -> None:
 
     want = replace(clause, paragraphs=tuple(expected(p) for p in clause.paragraphs))
     if clause_data(reread) != clause_data(want):
-        raise InternalError(f"{clause.path}:1:1: error[internal]: writing pins would change more than the pins; the file was not touched")
+        raise InternalError(
+            f"{clause.path}:1:1: error[internal]: writing pins would change more than the pins; the file was not touched"
+        )
 
 
 def dump_clause(data: dict, path: str, clause_id: str) -> bytes:
@@ -142,7 +154,9 @@ def dump_clause(data: dict, path: str, clause_id: str) -> bytes:
     out = buf.getvalue().encode("utf-8")
     clause = load_clause(out, path, clause_id)
     if _plain(clause) != _normalise(data):
-        raise InternalError(f"{path}:1:1: error[internal]: the new clause file does not load back to what was meant; nothing written")
+        raise InternalError(
+            f"{path}:1:1: error[internal]: the new clause file does not load back to what was meant; nothing written"
+        )
     return out
 
 
@@ -162,7 +176,15 @@ def _quote_unsafe(data):
 
 def _plain(clause: Clause) -> dict:
     def prov(p):
-        d = {"source": p.source, "at": p.at, "relation": p.relation, "substitutions": list(p.substitutions) or None, "budget": p.budget, "pin": p.pin, "note": p.note}
+        d = {
+            "source": p.source,
+            "at": p.at,
+            "relation": p.relation,
+            "substitutions": list(p.substitutions) or None,
+            "budget": p.budget,
+            "pin": p.pin,
+            "note": p.note,
+        }
         return {k: v for k, v in d.items() if v is not None}
 
     def item(p):
@@ -173,7 +195,12 @@ def _plain(clause: Clause) -> dict:
             d["points"] = [item(x) for x in p.points]
         return d
 
-    d = {"id": clause.id, "title": clause.title, "paragraphs": [item(p) for p in clause.paragraphs], "notes": clause.notes}
+    d = {
+        "id": clause.id,
+        "title": clause.title,
+        "paragraphs": [item(p) for p in clause.paragraphs],
+        "notes": clause.notes,
+    }
     if clause.kind != "article":
         d["kind"] = clause.kind
     return {k: v for k, v in d.items() if v is not None}

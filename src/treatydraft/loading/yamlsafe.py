@@ -61,7 +61,13 @@ def read(file, path: str) -> bytes:
     """A file's bytes, refusing one over the size limit before reading it."""
     st = os.stat(file)
     if not stat.S_ISREG(st.st_mode):
-        raise _diag(path, 1, 1, "io", "not a regular file (a folder, pipe or device); only plain files are read")
+        raise _diag(
+            path,
+            1,
+            1,
+            "io",
+            "not a regular file (a folder, pipe or device); only plain files are read",
+        )
     size = st.st_size
     if size > MAX_BYTES:
         raise _too_large(path, size)
@@ -73,7 +79,13 @@ def read(file, path: str) -> bytes:
 
 
 def _too_large(path: str, size: int) -> InputError:
-    return _diag(path, 1, 1, "file-too-large", f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (2 MiB)")
+    return _diag(
+        path,
+        1,
+        1,
+        "file-too-large",
+        f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (2 MiB)",
+    )
 
 
 def decode(data: bytes, path: str) -> str:
@@ -83,7 +95,9 @@ def decode(data: bytes, path: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         if data.startswith(b"\xef\xbb\xbf"):
-            raise _diag(path, 1, 1, "encoding", "the file starts with two byte-order marks; remove them")
+            raise _diag(
+                path, 1, 1, "encoding", "the file starts with two byte-order marks; remove them"
+            )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -92,16 +106,30 @@ def decode(data: bytes, path: str) -> str:
         hint = ""
         if any(0x80 <= b <= 0x9F for b in data[exc.start : exc.start + 1]):
             hint = " (looks like Windows-1252; save the file as UTF-8)"
-        raise _diag(path, line, col, "encoding", f"not valid UTF-8: byte 0x{data[exc.start]:02x}{hint}") from None
+        raise _diag(
+            path, line, col, "encoding", f"not valid UTF-8: byte 0x{data[exc.start]:02x}{hint}"
+        ) from None
     for lineno, line_text in enumerate(text.split("\n"), start=1):
         m = BAD_CONTROL.search(line_text.rstrip("\r"))
         if m:
             ch = m.group()
-            raise _diag(path, lineno, m.start() + 1, "control-character", f"control character U+{ord(ch):04X} is not allowed; write it as an escape in a double-quoted string if it is really meant")
+            raise _diag(
+                path,
+                lineno,
+                m.start() + 1,
+                "control-character",
+                f"control character U+{ord(ch):04X} is not allowed; write it as an escape in a double-quoted string if it is really meant",
+            )
         stripped = line_text.lstrip(" ")
         if stripped[:1] in ("\t", "\u00a0") and stripped.strip():
             what = "a tab" if stripped[0] == "\t" else "a no-break space"
-            raise _diag(path, lineno, len(line_text) - len(stripped) + 1, "yaml-indentation", f"{what} in indentation; indent with spaces only")
+            raise _diag(
+                path,
+                lineno,
+                len(line_text) - len(stripped) + 1,
+                "yaml-indentation",
+                f"{what} in indentation; indent with spaces only",
+            )
     return text
 
 
@@ -128,14 +156,32 @@ def parse(text: str, path: str):
             if t is ev.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise _diag(path, line, col, "yaml-multi-document", "only one YAML document per file is allowed")
+                    raise _diag(
+                        path,
+                        line,
+                        col,
+                        "yaml-multi-document",
+                        "only one YAML document per file is allowed",
+                    )
                 if getattr(e, "version", None) or getattr(e, "tags", None):
-                    raise _diag(path, line, col, "yaml-directive", "%YAML and %TAG directives are not allowed")
+                    raise _diag(
+                        path,
+                        line,
+                        col,
+                        "yaml-directive",
+                        "%YAML and %TAG directives are not allowed",
+                    )
                 continue
             if t is ev.DocumentEndEvent:
                 continue
             if t is ev.AliasEvent:
-                raise _diag(path, line, col, "yaml-alias", f"aliases (*{e.anchor}) are not allowed; write the value out")
+                raise _diag(
+                    path,
+                    line,
+                    col,
+                    "yaml-alias",
+                    f"aliases (*{e.anchor}) are not allowed; write the value out",
+                )
             if getattr(e, "anchor", None):
                 raise _diag(path, line, col, "yaml-alias", f"anchors (&{e.anchor}) are not allowed")
             if t in (ev.MappingEndEvent, ev.SequenceEndEvent):
@@ -153,7 +199,13 @@ def parse(text: str, path: str):
                     value = YScalar(e.value, plain, line, col)
                 elif t is ev.MappingStartEvent:
                     if len(stack) >= MAX_DEPTH:
-                        raise _diag(path, line, col, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+                        raise _diag(
+                            path,
+                            line,
+                            col,
+                            "yaml-too-deep",
+                            f"nesting deeper than {MAX_DEPTH} levels",
+                        )
                     value = YMap({}, {}, line, col, flow=bool(e.flow_style))
                     _attach(stack, pending_key, value, path)
                     stack.append(value)
@@ -161,13 +213,21 @@ def parse(text: str, path: str):
                     continue
                 elif t is ev.SequenceStartEvent:
                     if len(stack) >= MAX_DEPTH:
-                        raise _diag(path, line, col, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+                        raise _diag(
+                            path,
+                            line,
+                            col,
+                            "yaml-too-deep",
+                            f"nesting deeper than {MAX_DEPTH} levels",
+                        )
                     value = YSeq([], line, col)
                     _attach(stack, pending_key, value, path)
                     stack.append(value)
                     continue
                 else:  # pragma: no cover - no other event types exist
-                    raise _diag(path, line, col, "yaml-syntax", f"unexpected YAML event {t.__name__}")
+                    raise _diag(
+                        path, line, col, "yaml-syntax", f"unexpected YAML event {t.__name__}"
+                    )
                 if not stack:
                     root = value
                     continue
@@ -184,9 +244,13 @@ def parse(text: str, path: str):
         problem = exc.problem or exc.context or "invalid YAML"
         raise _diag(path, line, col, "yaml-syntax", problem) from None
     except YAMLError as exc:
-        raise _diag(path, 1, 1, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
+        raise _diag(
+            path, 1, 1, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        ) from None
     except RecursionError:
-        raise _diag(path, 1, 1, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels") from None
+        raise _diag(
+            path, 1, 1, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels"
+        ) from None
     return root
 
 
@@ -201,12 +265,22 @@ def _attach(stack: list, pending_key: list, value, path: str) -> None:
     key = pending_key[-1]
     if key is None:
         if not isinstance(value, YScalar):
-            raise _diag(path, value.line, value.col, "yaml-syntax", "mapping keys must be plain strings")
+            raise _diag(
+                path, value.line, value.col, "yaml-syntax", "mapping keys must be plain strings"
+            )
         if value.plain and value.value == "<<":
-            raise _diag(path, value.line, value.col, "yaml-merge-key", "merge keys (<<) are not allowed")
+            raise _diag(
+                path, value.line, value.col, "yaml-merge-key", "merge keys (<<) are not allowed"
+            )
         if value.value in parent.items:
             first = parent.keys[value.value]
-            raise _diag(path, value.line, value.col, "yaml-duplicate-key", f"duplicate key '{value.value}' (first at line {first.line})")
+            raise _diag(
+                path,
+                value.line,
+                value.col,
+                "yaml-duplicate-key",
+                f"duplicate key '{value.value}' (first at line {first.line})",
+            )
         pending_key[-1] = value
         return
     parent.items[key.value] = value

@@ -38,7 +38,9 @@ __all__ = [
 ]
 
 
-def against_draft(project, other, mode: str, label: str, clause_ids=None, *, timeout: float = 2.0) -> Redline:
+def against_draft(
+    project, other, mode: str, label: str, clause_ids=None, *, timeout: float = 2.0
+) -> Redline:
     from .against import against_draft as _against
 
     return _against(project, other, mode, label, clause_ids, timeout=timeout)
@@ -46,8 +48,19 @@ def against_draft(project, other, mode: str, label: str, clause_ids=None, *, tim
 
 def pair(old: str, new: str, *, title: str = "two texts", timeout: float = 2.0) -> Redline:
     """A redline of two bare texts (one clause, one paragraph)."""
-    item = ItemRedline("1", "text", "changed" if old != new else "unchanged", **compare_texts(old, new, timeout=timeout))
-    return Redline(title, "dir", "the other text", False, (ClauseRedline("text", "article", None, title, item.status, (item,)),))
+    item = ItemRedline(
+        "1",
+        "text",
+        "changed" if old != new else "unchanged",
+        **compare_texts(old, new, timeout=timeout),
+    )
+    return Redline(
+        title,
+        "dir",
+        "the other text",
+        False,
+        (ClauseRedline("text", "article", None, title, item.status, (item,)),),
+    )
 
 
 def _module(fmt: str):
@@ -70,13 +83,20 @@ def verify_output(redline: Redline, fmt: str, data) -> None:
     try:
         got = _module(fmt).extract(data)
     except Exception as exc:  # a format that cannot be read back is as broken as one that differs
-        raise InternalError(f"internal error: the {fmt} redline cannot be read back ({exc}); nothing written") from None
+        raise InternalError(
+            f"internal error: the {fmt} redline cannot be read back ({exc}); nothing written"
+        ) from None
     if len(got) != len(expected):
-        raise InternalError(f"internal error: the {fmt} redline has {len(got)} paragraphs, expected {len(expected)}; nothing written")
+        raise InternalError(
+            f"internal error: the {fmt} redline has {len(got)} paragraphs, expected {len(expected)}; nothing written"
+        )
     for (old, new), (got_old, got_new), item in zip(expected, got, redline.items()):
         for side, want, have in (("source", old, got_old), ("clause", new, got_new)):
             if want != have:
-                at = next((k for k, (x, y) in enumerate(zip(want, have)) if x != y), min(len(want), len(have)))
+                at = next(
+                    (k for k, (x, y) in enumerate(zip(want, have)) if x != y),
+                    min(len(want), len(have)),
+                )
                 raise InternalError(
                     f"internal error: the {fmt} redline of {item.where} does not rebuild the {side} text "
                     f"(first difference at character {at}); nothing written"
@@ -90,7 +110,9 @@ def render(redline: Redline, fmt: str, *, color: bool = False):
         data = mod.render(redline, color=color) if fmt == "term" else mod.render(redline)
     except ValueError as exc:
         if fmt == "docx" and "XML compatible" in str(exc):
-            raise InternalError(f"internal error: the text holds a character a .docx cannot hold ({exc}); nothing written") from None
+            raise InternalError(
+                f"internal error: the text holds a character a .docx cannot hold ({exc}); nothing written"
+            ) from None
         raise
     verify_output(redline, fmt, data)
     return data

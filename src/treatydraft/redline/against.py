@@ -30,7 +30,15 @@ from ..assemble import _Numbers, _substitute
 from ..errors import InputError, UsageError
 from ..model import Clause, Project
 from ..numbering import describe
-from .compute import DEFAULT_TIMEOUT, clause_heading, compare_texts, deletion, insertion, item_key, outline_clauses
+from .compute import (
+    DEFAULT_TIMEOUT,
+    clause_heading,
+    compare_texts,
+    deletion,
+    insertion,
+    item_key,
+    outline_clauses,
+)
 from .model import ClauseRedline, ItemRedline, Redline
 
 #: ordered alignment: pairs at least this similar are the "same" paragraph
@@ -65,9 +73,13 @@ def load_directory(path: str) -> Project:
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C")
     try:
-        return subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, env=env, timeout=120)
+        return subprocess.run(
+            ["git", *args], cwd=cwd, input=data, capture_output=True, env=env, timeout=120
+        )
     except FileNotFoundError:
-        raise UsageError("git is not installed; --against REV needs git (or give a project directory)") from None
+        raise UsageError(
+            "git is not installed; --against REV needs git (or give a project directory)"
+        ) from None
     except subprocess.TimeoutExpired:
         raise UsageError(f"git {args[0]} did not finish within 120 s") from None
 
@@ -79,19 +91,25 @@ def load_revision(project: Project, rev: str) -> Project:
     root = Path(project.root)
     top = _git(root, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
-        raise UsageError(f"{root} is not in a git repository; --against {rev} needs one (or give a project directory)")
+        raise UsageError(
+            f"{root} is not in a git repository; --against {rev} needs one (or give a project directory)"
+        )
     top_dir = Path(top.stdout.decode("utf-8", "replace").strip())
     prefix = _git(root, "rev-parse", "--show-prefix").stdout.decode("utf-8", "replace").strip()
     commit = None
     if rev and not rev.startswith("-") and "\n" not in rev:
-        ok = _git(top_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        ok = _git(
+            top_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"
+        )
         if ok.returncode == 0:
             commit = ok.stdout.decode().strip()
     if commit is None:
         raise UsageError(f"revision '{rev}' does not exist in the git repository at {top_dir}")
     listing = _git(top_dir, "ls-tree", "-r", "-z", "--full-tree", commit)
     if listing.returncode != 0:
-        raise UsageError(f"cannot list revision '{rev}': {listing.stderr.decode('utf-8', 'replace').strip()}")
+        raise UsageError(
+            f"cannot list revision '{rev}': {listing.stderr.decode('utf-8', 'replace').strip()}"
+        )
     blobs: dict[str, str] = {}
     for entry in listing.stdout.split(b"\0"):
         if not entry:
@@ -101,7 +119,7 @@ def load_revision(project: Project, rev: str) -> Project:
         path = path_b.decode("utf-8", "surrogateescape")
         if kind != "blob" or mode not in ("100644", "100755") or not path.startswith(prefix):
             continue
-        blobs[path[len(prefix):]] = sha
+        blobs[path[len(prefix) :]] = sha
     if CONFIG not in blobs:
         where = f"{prefix}{CONFIG}"
         raise UsageError(f"revision '{rev}' has no {where}; it holds no treatydraft project there")
@@ -109,7 +127,11 @@ def load_revision(project: Project, rev: str) -> Project:
     try:
         (tmp / CONFIG).write_bytes(_cat(top_dir, [blobs[CONFIG]])[0])
         cfg = read_config(tmp, [])
-        src_dir = PurePosixPath(str(cfg.get("sources") or "sources/").replace("\\", "/")).as_posix().strip("/")
+        src_dir = (
+            PurePosixPath(str(cfg.get("sources") or "sources/").replace("\\", "/"))
+            .as_posix()
+            .strip("/")
+        )
         src_dir = "" if src_dir == "." else src_dir
         wanted = []
         for rel in blobs:
@@ -127,7 +149,9 @@ def load_revision(project: Project, rev: str) -> Project:
         try:
             other = load_project(tmp, root=tmp)
         except InputError as exc:
-            raise InputError([replace(d, path=f"{rev}:{prefix}{d.path}") for d in exc.diagnostics]) from None
+            raise InputError(
+                [replace(d, path=f"{rev}:{prefix}{d.path}") for d in exc.diagnostics]
+            ) from None
         return replace(other, root=f"{rev}:{prefix}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -147,7 +171,7 @@ def _cat(top: Path, shas: Sequence[str]) -> list[bytes]:
         if len(header) < 3:
             raise UsageError(f"git cat-file: unexpected answer {buf[pos:nl]!r}")
         size = int(header[2])
-        out.append(buf[nl + 1:nl + 1 + size])
+        out.append(buf[nl + 1 : nl + 1 + size])
         pos = nl + 1 + size + 1
     return out
 
@@ -179,7 +203,9 @@ def _entries(project: Project, clause: Clause, numbers) -> list[_Entry]:
     out = []
     for item in clause.walk():
         text = _substitute(item.text, numbers)
-        out.append(_Entry(clause.id, item_key(item.key_path), describe(item.key_path), text, _words(text)))
+        out.append(
+            _Entry(clause.id, item_key(item.key_path), describe(item.key_path), text, _words(text))
+        )
     return out
 
 
@@ -216,7 +242,9 @@ def align(old: Sequence[_Entry], new: Sequence[_Entry]) -> list[tuple[int | None
 
 
 def _article_name(number: int | None, clause: Clause) -> str:
-    return f"Article {number}" if number is not None else clause_heading(clause, None).split(" — ")[0]
+    return (
+        f"Article {number}" if number is not None else clause_heading(clause, None).split(" — ")[0]
+    )
 
 
 def against_draft(
@@ -234,8 +262,12 @@ def against_draft(
         if unknown:
             raise UsageError(f"unknown clause '{unknown[0]}' (in neither draft)")
     new_nums, old_nums = _Numbers(project), _Numbers(other)
-    new_clauses = outline_clauses(project, [c for c in clause_ids if c in project.clauses] if clause_ids else None)
-    old_clauses = outline_clauses(other, [c for c in clause_ids if c in other.clauses] if clause_ids else None)
+    new_clauses = outline_clauses(
+        project, [c for c in clause_ids if c in project.clauses] if clause_ids else None
+    )
+    old_clauses = outline_clauses(
+        other, [c for c in clause_ids if c in other.clauses] if clause_ids else None
+    )
     old_by_id = {c.id: c for c in old_clauses}
     new_ids = {c.id for c in new_clauses}
 
@@ -264,7 +296,11 @@ def against_draft(
 
     # pass 2: leftovers paired across the draft = moves
     candidates = sorted(
-        ((similarity(a.words, b.words), x, y) for x, a in enumerate(old_left) for y, b in enumerate(new_left)),
+        (
+            (similarity(a.words, b.words), x, y)
+            for x, a in enumerate(old_left)
+            for y, b in enumerate(new_left)
+        ),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     moved_to: dict[tuple[str, str], _Entry] = {}
@@ -292,11 +328,21 @@ def against_draft(
     for clause in new_clauses:
         o, w = entries[clause.id]
         old_clause = old_by_id.get(clause.id)
-        number, old_number = num(new_nums, clause.id), (num(old_nums, clause.id) if old_clause else None)
+        number, old_number = (
+            num(new_nums, clause.id),
+            (num(old_nums, clause.id) if old_clause else None),
+        )
         items: list[ItemRedline] = []
         notes: list[str] = []
         if old_clause is not None and (old_clause.title or "") != (clause.title or ""):
-            items.append(ItemRedline("title", "title", "changed", **compare_texts(old_clause.title or "", clause.title or "", timeout=timeout)))
+            items.append(
+                ItemRedline(
+                    "title",
+                    "title",
+                    "changed",
+                    **compare_texts(old_clause.title or "", clause.title or "", timeout=timeout),
+                )
+            )
         for i, j in plans[clause.id]:
             if i is not None and j is not None:
                 fields = compare_texts(o[i].text, w[j].text, timeout=timeout)
@@ -307,15 +353,27 @@ def against_draft(
                 src = moved_from.get((clause.id, w[j].key))
                 if src is not None:
                     fields = compare_texts(src.text, w[j].text, timeout=timeout)
-                    items.append(ItemRedline(w[j].key, w[j].where, "moved", note=f"moved from {place(src, old_nums, other, clause.id)}", **fields))
+                    items.append(
+                        ItemRedline(
+                            w[j].key,
+                            w[j].where,
+                            "moved",
+                            note=f"moved from {place(src, old_nums, other, clause.id)}",
+                            **fields,
+                        )
+                    )
                 else:
                     items.append(ItemRedline(w[j].key, w[j].where, "added", **insertion(w[j].text)))
             else:
                 dst = moved_to.get((clause.id, o[i].key))
                 if dst is not None:
-                    notes.append(f"{o[i].where} moved to {place(dst, new_nums, project, clause.id)}")
+                    notes.append(
+                        f"{o[i].where} moved to {place(dst, new_nums, project, clause.id)}"
+                    )
                 else:
-                    items.append(ItemRedline(o[i].key, o[i].where, "removed", **deletion(o[i].text)))
+                    items.append(
+                        ItemRedline(o[i].key, o[i].where, "removed", **deletion(o[i].text))
+                    )
         if old_clause is None:
             status = "added"
         elif any(it.status != "unchanged" for it in items) or notes:
@@ -327,7 +385,18 @@ def against_draft(
             heading += f" (was Article {old_number})"
         elif old_clause is None:
             heading += " (added)"
-        out.append(ClauseRedline(clause.id, clause.kind, number, heading, status, tuple(items), old_number=old_number, notes=tuple(notes)))
+        out.append(
+            ClauseRedline(
+                clause.id,
+                clause.kind,
+                number,
+                heading,
+                status,
+                tuple(items),
+                old_number=old_number,
+                notes=tuple(notes),
+            )
+        )
     for clause in old_clauses:
         if clause.id in new_ids:
             continue
@@ -341,5 +410,16 @@ def against_draft(
             else:
                 items.append(ItemRedline(entry.key, entry.where, "removed", **deletion(entry.text)))
         heading = clause_heading(clause, old_number) + " (removed)"
-        out.append(ClauseRedline(clause.id, clause.kind, None, heading, "removed", tuple(items), old_number=old_number, notes=tuple(notes)))
+        out.append(
+            ClauseRedline(
+                clause.id,
+                clause.kind,
+                None,
+                heading,
+                "removed",
+                tuple(items),
+                old_number=old_number,
+                notes=tuple(notes),
+            )
+        )
     return Redline(project.title, mode, label, False, tuple(out))

@@ -13,7 +13,18 @@ from .. import addresses, diffing, substitution
 from ..assemble import _Numbers, _substitute
 from ..model import Clause, Paragraph, Project
 from ..numbering import describe, label
-from .model import DELETE, EQUAL, FORMAT, INSERT, RULE, RULE_EDIT, Change, ClauseRedline, ItemRedline, Redline
+from .model import (
+    DELETE,
+    EQUAL,
+    FORMAT,
+    INSERT,
+    RULE,
+    RULE_EDIT,
+    Change,
+    ClauseRedline,
+    ItemRedline,
+    Redline,
+)
 
 DEFAULT_TIMEOUT = 2.0
 
@@ -49,7 +60,9 @@ def outline_clauses(project: Project, ids: Sequence[str] | None) -> list[Clause]
                 raise UsageError(f"unknown clause '{cid}' (clauses: {known})")
         wanted = list(dict.fromkeys(ids))
         order = {e.clause_id: n for n, e in enumerate(project.outline)}
-        return [project.clauses[c] for c in sorted(wanted, key=lambda c: (order.get(c, len(order)), c))]
+        return [
+            project.clauses[c] for c in sorted(wanted, key=lambda c: (order.get(c, len(order)), c))
+        ]
     seen: dict[str, Clause] = {}
     for e in project.outline:
         if e.clause_id in project.clauses and e.clause_id not in seen:
@@ -80,7 +93,7 @@ def _rule_aware(source: str, clause: str, rules, names: Sequence[str], timeout: 
                 text.append(seg.text)
                 names_hit.append(seg.rule)
             else:
-                text.append(seg.original[max(a, s) - s:min(b, e) - s])
+                text.append(seg.original[max(a, s) - s : min(b, e) - s])
         return "".join(text), names_hit
 
     out: list[Change] = []
@@ -178,13 +191,24 @@ def against_source(
         items = []
         for item in clause.walk():
             items.append(_source_item(project, clause, item, numbers, rules, raw, timeout, resolve))
-        clauses.append(ClauseRedline(clause.id, clause.kind, number, clause_heading(clause, number), "compared", tuple(items)))
+        clauses.append(
+            ClauseRedline(
+                clause.id,
+                clause.kind,
+                number,
+                clause_heading(clause, number),
+                "compared",
+                tuple(items),
+            )
+        )
         if progress is not None:
             progress()
     return Redline(project.title, "source", "source", raw, tuple(clauses))
 
 
-def _source_item(project, clause: Clause, item: Paragraph, numbers, rules, raw, timeout, resolve) -> ItemRedline:
+def _source_item(
+    project, clause: Clause, item: Paragraph, numbers, rules, raw, timeout, resolve
+) -> ItemRedline:
     text = _substitute(item.text, numbers)
     key, where = item_key(item.key_path), describe(item.key_path)
     prov = item.provenance
@@ -194,21 +218,56 @@ def _source_item(project, clause: Clause, item: Paragraph, numbers, rules, raw, 
     res = resolve(project, clause, item, diags)
     if res is None:
         why = diags[0].message if diags else "its source cannot be found"
-        return ItemRedline(key, where, "unresolved", relation=prov.relation, note=why, changes=(Change(EQUAL, text, text),) if text else (), old=text, new=text)
+        return ItemRedline(
+            key,
+            where,
+            "unresolved",
+            relation=prov.relation,
+            note=why,
+            changes=(Change(EQUAL, text, text),) if text else (),
+            old=text,
+            new=text,
+        )
     src = project.sources[prov.source]
     ref = f"{src.short}, {addresses.display(res.node.address)}"
     unknown = [n for n in prov.substitutions if n not in rules]
     if unknown and not raw:
         return ItemRedline(
-            key, where, "unresolved", relation=prov.relation, source_id=src.id, source_at=res.node.address, source_ref=ref,
-            note=f"unknown substitution rule '{unknown[0]}'", changes=(Change(EQUAL, text, text),) if text else (), old=text, new=text,
+            key,
+            where,
+            "unresolved",
+            relation=prov.relation,
+            source_id=src.id,
+            source_at=res.node.address,
+            source_ref=ref,
+            note=f"unknown substitution rule '{unknown[0]}'",
+            changes=(Change(EQUAL, text, text),) if text else (),
+            old=text,
+            new=text,
         )
     budget = prov.budget if prov.budget is not None else project.default_budget
-    fields = compare_texts(res.source_text, text, rules=rules, names=prov.substitutions, raw=raw, timeout=timeout)
+    fields = compare_texts(
+        res.source_text, text, rules=rules, names=prov.substitutions, raw=raw, timeout=timeout
+    )
     return ItemRedline(
-        key, where, "compared", relation=prov.relation, source_id=src.id, source_at=res.node.address, source_ref=ref,
-        budget=budget if prov.relation == "adapted" else None, **fields,
+        key,
+        where,
+        "compared",
+        relation=prov.relation,
+        source_id=src.id,
+        source_at=res.node.address,
+        source_ref=ref,
+        budget=budget if prov.relation == "adapted" else None,
+        **fields,
     )
 
 
-__all__ = ["against_source", "compare_texts", "clause_heading", "outline_clauses", "item_key", "FORMAT", "RULE"]
+__all__ = [
+    "against_source",
+    "compare_texts",
+    "clause_heading",
+    "outline_clauses",
+    "item_key",
+    "FORMAT",
+    "RULE",
+]

@@ -46,7 +46,11 @@ def _changes(b: wordml.Builder, changes) -> list:
         elif c.kind == INSERT:
             out.append(b.inserted(c.new, AUTHOR))
         elif c.kind in (RULE, FORMAT):
-            author = f"{AUTHOR} ({c.rule})" if c.kind == RULE else f"{AUTHOR} (format: {format_category(c.old, c.new)})"
+            author = (
+                f"{AUTHOR} ({c.rule})"
+                if c.kind == RULE
+                else f"{AUTHOR} (format: {format_category(c.old, c.new)})"
+            )
             if c.old:
                 out.append(b.deleted(c.old, author))
             if c.new:
@@ -78,12 +82,29 @@ def render(redline: Redline) -> bytes:
     b = wordml.Builder(when.strftime("%Y-%m-%dT%H:%M:%SZ"))
     paras = [b.paragraph([b.run(title_line(redline))], "Heading1")]
     if redline.approximate:
-        paras.append(b.paragraph([b.run("Approximate: some diffs hit the time limit and were made at sentence or paragraph level.", bold=True)]))
+        paras.append(
+            b.paragraph(
+                [
+                    b.run(
+                        "Approximate: some diffs hit the time limit and were made at sentence or paragraph level.",
+                        bold=True,
+                    )
+                ]
+            )
+        )
     legend = (
         "Tracked changes: author “treatydraft” = drafting changes; "
-        + ("“treatydraft (rule name)” = a named substitution; " if redline.mode == "source" and not redline.raw else "")
+        + (
+            "“treatydraft (rule name)” = a named substitution; "
+            if redline.mode == "source" and not redline.raw
+            else ""
+        )
         + "“treatydraft (format: …)” = a format-only change (whitespace kind, Unicode normalisation, quote style). "
-        + ("Accept all changes to get the clause text, reject all to get the source text." if redline.mode == "source" else "Accept all changes to get the current draft, reject all to get the earlier one.")
+        + (
+            "Accept all changes to get the clause text, reject all to get the source text."
+            if redline.mode == "source"
+            else "Accept all changes to get the current draft, reject all to get the earlier one."
+        )
     )
     paras.append(b.paragraph([b.run(legend, italic=True, size=18)]))
     for clause in redline.clauses:
@@ -125,7 +146,9 @@ def document_xml(data: bytes) -> bytes:
     """``word/document.xml`` of a .docx, with size and compression-ratio caps."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         info = z.getinfo("word/document.xml")
-        if info.file_size > MAX_PART or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO):
+        if info.file_size > MAX_PART or (
+            info.compress_size and info.file_size / info.compress_size > MAX_RATIO
+        ):
             raise ValueError("word/document.xml is too large or too compressed to read")
         return z.read(info)
 

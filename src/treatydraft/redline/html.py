@@ -98,11 +98,15 @@ def render(redline: Redline) -> str:
         f"<h1>{_t(title)}</h1>",
     ]
     if redline.approximate:
-        out.append('<p class="approximate">Approximate: some diffs hit the time limit and were made at sentence or paragraph level.</p>')
+        out.append(
+            '<p class="approximate">Approximate: some diffs hit the time limit and were made at sentence or paragraph level.</p>'
+        )
     legend = ['<div class="legend">Legend: <del>deleted</del> <ins>inserted</ins>']
     if redline.mode == "source" and not redline.raw:
         legend.append('<span class="rule" data-rule="rule"><ins>named substitution</ins></span>')
-    legend.append('<span class="fmt"><ins>format-only change</ins></span> (whitespace kind, Unicode normalisation, quote style; hover for details)</div>')
+    legend.append(
+        '<span class="fmt"><ins>format-only change</ins></span> (whitespace kind, Unicode normalisation, quote style; hover for details)</div>'
+    )
     out.append(" ".join(legend))
     for clause in redline.clauses:
         out.append(f'<section class="clause" id="clause-{_a(clause.clause_id)}">')
@@ -111,7 +115,9 @@ def render(redline: Redline) -> str:
         for note in clause.notes:
             out.append(f'<p class="note">{_t(note)}</p>')
         for item in clause.items:
-            out.append(f'<div class="item" data-key="{_a(item.key)}" data-status="{_a(item.status)}">')
+            out.append(
+                f'<div class="item" data-key="{_a(item.key)}" data-status="{_a(item.status)}">'
+            )
             out.append(f"<h3>{_t(item_heading(item))}</h3>")
             out.append(f'<div class="rl">{"".join(change_html(c) for c in item.changes)}</div>')
             summary = item_summary(item)

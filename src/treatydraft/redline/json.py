@@ -27,7 +27,9 @@ def _item(i: ItemRedline) -> dict:
         "where": i.where,
         "status": i.status,
         "relation": i.relation,
-        "source": {"id": i.source_id, "at": i.source_at, "display": i.source_ref} if i.source_id else None,
+        "source": {"id": i.source_id, "at": i.source_at, "display": i.source_ref}
+        if i.source_id
+        else None,
         "note": i.note,
         "changed_words": i.changed_words,
         "total_words": i.total_words,
@@ -75,7 +77,10 @@ def render(redline: Redline) -> str:
         "schema": SCHEMA,
         "version": VERSION,
         "title": redline.title,
-        "against": {"kind": redline.mode, "ref": None if redline.mode == "source" else redline.against},
+        "against": {
+            "kind": redline.mode,
+            "ref": None if redline.mode == "source" else redline.against,
+        },
         "raw": redline.raw,
         "approximate": redline.approximate,
         "clauses": [_clause(c, redline.mode) for c in redline.clauses],

@@ -32,7 +32,14 @@ _LINE_START = re.compile(r"^([ \t]*)(\d+)([.)])|^([ \t]*)([-+>=])", re.MULTILINE
 def escape(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2) else f"{m.group(4)}\\{m.group(5)}", text)
+    return _LINE_START.sub(
+        lambda m: (
+            f"{m.group(1)}{m.group(2)}\\{m.group(3)}"
+            if m.group(2)
+            else f"{m.group(4)}\\{m.group(5)}"
+        ),
+        text,
+    )
 
 
 def change_text(c: Change) -> str:

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 
 from .. import diffing
 
-EQUAL, DELETE, INSERT, FORMAT, RULE, RULE_EDIT = "equal", "delete", "insert", "format", "rule", "rule-edit"
+EQUAL, DELETE, INSERT, FORMAT, RULE, RULE_EDIT = (
+    "equal",
+    "delete",
+    "insert",
+    "format",
+    "rule",
+    "rule-edit",
+)
 #: kinds that are substantive drafting changes
 SUBSTANTIVE = (DELETE, INSERT, RULE_EDIT)
 
@@ -46,7 +53,9 @@ class ItemRedline:
     source_at: str | None = None
     source_ref: str | None = None  # "Directive 2011/93/EU, Art. 25(1)"
     rules: dict = field(default_factory=dict)  # rule → applications
-    rules_edited: dict = field(default_factory=dict)  # rule → applications then edited by the drafters
+    rules_edited: dict = field(
+        default_factory=dict
+    )  # rule → applications then edited by the drafters
     changed_words: int = 0
     total_words: int = 0
     budget: float | None = None
@@ -60,7 +69,11 @@ class ItemRedline:
 
     @property
     def over_budget(self) -> bool:
-        return self.relation == "adapted" and self.budget is not None and self.share > self.budget + 1e-9
+        return (
+            self.relation == "adapted"
+            and self.budget is not None
+            and self.share > self.budget + 1e-9
+        )
 
     @property
     def format_changes(self) -> int:
@@ -124,7 +137,11 @@ class ClauseRedline:
 
     @property
     def renumbered(self) -> bool:
-        return self.old_number is not None and self.number is not None and self.old_number != self.number
+        return (
+            self.old_number is not None
+            and self.number is not None
+            and self.old_number != self.number
+        )
 
 
 @dataclass(frozen=True)
@@ -176,7 +193,11 @@ def counts_text(counts: dict, edited: dict | None = None) -> str:
 
 def title_line(redline: Redline) -> str:
     if redline.mode == "source":
-        how = "plain diff without the named substitutions, --raw" if redline.raw else "named substitutions applied first"
+        how = (
+            "plain diff without the named substitutions, --raw"
+            if redline.raw
+            else "named substitutions applied first"
+        )
         head = f"Redline of {redline.title} against its source articles ({how})"
     elif redline.mode == "git":
         head = f"Redline of {redline.title} against revision {redline.against}"
@@ -207,7 +228,9 @@ def item_summary(item: ItemRedline) -> str:
     if item.status not in ("new", "unresolved", "unchanged"):
         words = f"{item.changed_words} of {item.total_words} words changed ({percent(item.share)}"
         if item.relation == "adapted" and item.budget is not None:
-            words += f", budget {percent(item.budget)}" + (" — OVER BUDGET" if item.over_budget else "")
+            words += f", budget {percent(item.budget)}" + (
+                " — OVER BUDGET" if item.over_budget else ""
+            )
         parts.append(words + ")")
     if item.rules:
         parts.append("rules: " + counts_text(item.rules, item.rules_edited))
@@ -238,7 +261,9 @@ def clause_summary(clause: ClauseRedline, mode: str = "source") -> str:
         if tally and clause.status not in ("added", "removed"):
             parts.append(", ".join(f"{n} {status}" for status, n in tally.items()))
     if clause.total_words:
-        parts.append(f"{clause.changed_words} of {clause.total_words} words changed ({percent(clause.share)})")
+        parts.append(
+            f"{clause.changed_words} of {clause.total_words} words changed ({percent(clause.share)})"
+        )
     new = sum(1 for i in clause.items if i.status == "new")
     if new:
         parts.append(f"new paragraphs/points: {new}")
@@ -249,7 +274,9 @@ def clause_summary(clause: ClauseRedline, mode: str = "source") -> str:
     if mode == "source" and budgets:
         over = [i.where for i in budgets if i.over_budget]
         shown = ", ".join(dict.fromkeys(percent(i.budget) for i in budgets))
-        parts.append(f"over budget ({shown}): {', '.join(over)}" if over else f"within budget ({shown})")
+        parts.append(
+            f"over budget ({shown}): {', '.join(over)}" if over else f"within budget ({shown})"
+        )
     if clause.rules:
         parts.append("rules applied: " + counts_text(clause.rules, clause.rules_edited))
     elif mode == "source" and any(i.status == "compared" for i in clause.items):
@@ -269,13 +296,18 @@ def format_category(old: str, new: str) -> str:
         return "whitespace"
     if unicodedata.normalize("NFC", old) == unicodedata.normalize("NFC", new):
         return "Unicode normalisation"
-    if diffing.normalise(old) == diffing.normalise(new) and any(ch in old + new for ch in "\"'\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb\u2032\u2033\u201a\u201b\u201f"):
+    if diffing.normalise(old) == diffing.normalise(new) and any(
+        ch in old + new
+        for ch in "\"'\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb\u2032\u2033\u201a\u201b\u201f"
+    ):
         if old.translate(_NO_QUOTES) == new.translate(_NO_QUOTES):
             return "quote style"
     return "format"
 
 
-_NO_QUOTES = str.maketrans("", "", "\"'\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb\u2032\u2033\u201a\u201b\u201f")
+_NO_QUOTES = str.maketrans(
+    "", "", "\"'\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb\u2032\u2033\u201a\u201b\u201f"
+)
 
 _VISIBLE = {" ": "␣", "\u00a0": "⍽", "\t": "⇥", "\n": "↵", "\r": "␍"}
 

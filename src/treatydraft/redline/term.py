@@ -57,7 +57,11 @@ def change_text(c: Change, color: bool = False) -> str:
         return _paint(f"⟨{c.rule}: {c.old}→{c.new}⟩", RULE, color)
     if c.kind == RULE_EDIT:
         head = _paint(f"⟨{c.rule}: {c.old}→{c.mid}⟩", RULE, color)
-        return head + change_text(Change(DELETE, c.mid or "", ""), color) + (change_text(Change(INSERT, "", c.new), color) if c.new else "")
+        return (
+            head
+            + change_text(Change(DELETE, c.mid or "", ""), color)
+            + (change_text(Change(INSERT, "", c.new), color) if c.new else "")
+        )
     raise ValueError(c.kind)
 
 
@@ -67,7 +71,10 @@ def _indent(text: str, pad: str) -> str:
 
 def render(redline: Redline, *, color: bool = False) -> str:
     lines = [_paint(title_line(redline), "head", color)]
-    legend = [change_text(Change(DELETE, "deleted", ""), color), change_text(Change(INSERT, "", "inserted"), color)]
+    legend = [
+        change_text(Change(DELETE, "deleted", ""), color),
+        change_text(Change(INSERT, "", "inserted"), color),
+    ]
     if redline.mode == "source" and not redline.raw:
         legend.append(_paint("⟨rule: source→substituted⟩", RULE, color))
     legend.append(_paint("{~format-only change~}", FORMAT, color))

@@ -21,11 +21,30 @@ REDLINE_STYLE = "RedlineText"
 _SPECIAL = re.compile(r"(\n|\t|\r)")
 # children of w:settings that come after w:trackRevisions in the schema sequence
 _AFTER_TRACK = (
-    "doNotTrackMoves", "doNotTrackFormatting", "documentProtection", "autoFormatOverride", "styleLockTheme",
-    "styleLockQFSet", "defaultTabStop", "autoHyphenation", "consecutiveHyphenLimit", "hyphenationZone",
-    "doNotHyphenateCaps", "showEnvelope", "summaryLength", "clickAndTypeStyle", "defaultTableStyle",
-    "evenAndOddHeaders", "bookFoldRevPrinting", "bookFoldPrinting", "bookFoldPrintingSheets",
-    "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing", "characterSpacingControl", "compat", "rsids",
+    "doNotTrackMoves",
+    "doNotTrackFormatting",
+    "documentProtection",
+    "autoFormatOverride",
+    "styleLockTheme",
+    "styleLockQFSet",
+    "defaultTabStop",
+    "autoHyphenation",
+    "consecutiveHyphenLimit",
+    "hyphenationZone",
+    "doNotHyphenateCaps",
+    "showEnvelope",
+    "summaryLength",
+    "clickAndTypeStyle",
+    "defaultTableStyle",
+    "evenAndOddHeaders",
+    "bookFoldRevPrinting",
+    "bookFoldPrinting",
+    "bookFoldPrintingSheets",
+    "drawingGridHorizontalSpacing",
+    "drawingGridVerticalSpacing",
+    "characterSpacingControl",
+    "compat",
+    "rsids",
 )
 
 
@@ -57,7 +76,15 @@ class Builder:
             p.append(child)
         return p
 
-    def run(self, text: str, *, deleted: bool = False, bold: bool = False, italic: bool = False, size: int | None = None) -> etree._Element:
+    def run(
+        self,
+        text: str,
+        *,
+        deleted: bool = False,
+        bold: bool = False,
+        italic: bool = False,
+        size: int | None = None,
+    ) -> etree._Element:
         """One run; newlines, tabs and CRs become ``w:br``/``w:tab``/``w:cr``."""
         r = etree.Element(w("r"))
         if bold or italic or size:
@@ -105,14 +132,24 @@ def track_revisions(settings: etree._Element) -> None:
         return
     el = etree.Element(w("trackRevisions"))
     for child in settings:
-        if isinstance(child.tag, str) and child.tag.startswith(f"{{{W_NS}}}") and child.tag.split("}")[1] in _AFTER_TRACK:
+        if (
+            isinstance(child.tag, str)
+            and child.tag.startswith(f"{{{W_NS}}}")
+            and child.tag.split("}")[1] in _AFTER_TRACK
+        ):
             child.addprevious(el)
             return
     settings.append(el)
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+    )
 
 
 def extract(document_xml: bytes) -> list[tuple[str, str]]:

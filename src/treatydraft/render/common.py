@@ -115,7 +115,9 @@ def view(draft: Draft, notes: bool, esc: Callable[[str], str] = lambda s: s) -> 
             )
         return out
 
-    first_of_chapter = {number: (i, title) for i, (title, number) in enumerate(draft.chapters, start=1)}
+    first_of_chapter = {
+        number: (i, title) for i, (title, number) in enumerate(draft.chapters, start=1)
+    }
     sections: list[dict] = []
     articles: list[dict] = []
     current = None
@@ -125,7 +127,13 @@ def view(draft: Draft, notes: bool, esc: Callable[[str], str] = lambda s: s) -> 
             numeral = roman(n).upper()
             heading = clean(chapter_heading(numeral, title))
             current = {
-                "chapter": {"numeral": numeral, "title": esc(clean(title)), "heading": esc(heading), "raw_heading": heading, "id": anchor(f"chapter-{n}")},
+                "chapter": {
+                    "numeral": numeral,
+                    "title": esc(clean(title)),
+                    "heading": esc(heading),
+                    "raw_heading": heading,
+                    "id": anchor(f"chapter-{n}"),
+                },
                 "articles": [],
             }
             sections.append(current)

@@ -70,7 +70,9 @@ def _set_language(doc, language: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    rpr = doc.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    rpr = doc.styles.element.find(
+        qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr")
+    )
     if rpr is None:
         return
     lang = rpr.find(qn("w:lang"))
@@ -114,7 +116,12 @@ class _Writer:
         self.parent = parent
         self.style_ids = style_ids
         self.sub = etree.SubElement
-        self.P, self.PPR, self.PSTYLE, self.VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+        self.P, self.PPR, self.PSTYLE, self.VAL = (
+            qn("w:p"),
+            qn("w:pPr"),
+            qn("w:pStyle"),
+            qn("w:val"),
+        )
         self.R, self.T, self.TAB, self.BR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br")
         self.SPACE = qn("xml:space")
         self.BIDI, self.RPR, self.RTL = qn("w:bidi"), qn("w:rPr"), qn("w:rtl")
@@ -164,7 +171,9 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
     from docx.shared import Cm
 
     options = options or RenderOptions()
-    epoch = options.source_date_epoch if options.source_date_epoch is not None else source_date_epoch()
+    epoch = (
+        options.source_date_epoch if options.source_date_epoch is not None else source_date_epoch()
+    )
     v = view(draft, options.notes)
     doc = docx.Document(str(REFERENCE))
     body = doc.element.body
@@ -172,7 +181,10 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
         if not child.tag.endswith("}sectPr"):
             body.remove(child)
     # Style ids resolved once (what ``paragraph.style = style`` would write: None for the default style).
-    style_ids = {name: doc.part.get_style_id(doc.styles[name], WD_STYLE_TYPE.PARAGRAPH) for name in STYLE_NAMES}
+    style_ids = {
+        name: doc.part.get_style_id(doc.styles[name], WD_STYLE_TYPE.PARAGRAPH)
+        for name in STYLE_NAMES
+    }
     # Take the final w:sectPr out while paragraphs are appended; it goes back last.
     sect_pr = body.find(qn("w:sectPr"))
     if sect_pr is not None:
@@ -184,7 +196,13 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
         for it in seq:
             text = it["text"]
             if it["marker"]:
-                style = "Treaty Paragraph" if it["depth"] == 1 else "Treaty Point" if it["depth"] == 2 else "Treaty Sub-point"
+                style = (
+                    "Treaty Paragraph"
+                    if it["depth"] == 1
+                    else "Treaty Point"
+                    if it["depth"] == 2
+                    else "Treaty Sub-point"
+                )
                 if kind != "article" and it["depth"] == 1:
                     style = kind
                 add(f"{it['marker']}\t{text}", style)
@@ -207,7 +225,9 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
             options.progress(len(section["articles"]))
     items(v["testimonium"], "Testimonium")
 
-    rows = [(it["where"], it["note"]) for it in walk_items(v) if it["note"]] if options.notes else []
+    rows = (
+        [(it["where"], it["note"]) for it in walk_items(v) if it["note"]] if options.notes else []
+    )
     if rows:
         add("Provenance", "Chapter Heading")
     if sect_pr is not None:

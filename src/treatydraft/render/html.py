@@ -24,5 +24,7 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
     from ..jinja_env import render_template
 
     options = options or RenderOptions()
-    text = render_template(TEMPLATE, context(draft, options), options.template_dirs, options.project_root)
+    text = render_template(
+        TEMPLATE, context(draft, options), options.template_dirs, options.project_root
+    )
     return (text.rstrip("\n") + "\n").encode("utf-8")

@@ -55,6 +55,8 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
     from ..jinja_env import render_template
 
     options = options or RenderOptions()
-    text = render_template(TEMPLATE, context(draft, options), options.template_dirs, options.project_root)
+    text = render_template(
+        TEMPLATE, context(draft, options), options.template_dirs, options.project_root
+    )
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
     return text.encode("utf-8")

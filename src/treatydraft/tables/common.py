@@ -15,8 +15,23 @@ NO_COVERAGE = "treatydraft.yml has no coverage: list; add one to see the source 
 ALL_COVERED = "Every shipped provision in the coverage list has a clause derived from it."
 UNKNOWN_SOURCE = "No file in sources/ has this id."
 
-ARTICLE_COLUMNS = ("Provision", "Clause", "Relation", "Source", "Source provision", "Words changed", "Substitutions")
-SOURCE_COLUMNS = ("Source provision", "Provision", "Clause", "Relation", "Words changed", "Substitutions")
+ARTICLE_COLUMNS = (
+    "Provision",
+    "Clause",
+    "Relation",
+    "Source",
+    "Source provision",
+    "Words changed",
+    "Substitutions",
+)
+SOURCE_COLUMNS = (
+    "Source provision",
+    "Provision",
+    "Clause",
+    "Relation",
+    "Words changed",
+    "Substitutions",
+)
 COVERAGE_COLUMNS = ("Source provision", "Heading", "Status", "Reason")
 
 
@@ -25,11 +40,32 @@ def cell(value) -> str:
 
 
 def article_cells(row: Row) -> list[str]:
-    return [cell(v) for v in (row.provision, row.clause_id, row.relation, row.source_short, row.source_provision, row.share_text(), row.rules_text())]
+    return [
+        cell(v)
+        for v in (
+            row.provision,
+            row.clause_id,
+            row.relation,
+            row.source_short,
+            row.source_provision,
+            row.share_text(),
+            row.rules_text(),
+        )
+    ]
 
 
 def source_cells(entry: SourceEntry, row: Row) -> list[str]:
-    return [cell(v) for v in (entry.display, row.provision, row.clause_id, row.relation, row.share_text(), row.rules_text())]
+    return [
+        cell(v)
+        for v in (
+            entry.display,
+            row.provision,
+            row.clause_id,
+            row.relation,
+            row.share_text(),
+            row.rules_text(),
+        )
+    ]
 
 
 def status(u: Uncovered) -> str:
@@ -37,7 +73,10 @@ def status(u: Uncovered) -> str:
 
 
 def coverage_cells(u: Uncovered) -> list[str]:
-    return [cell(v) for v in (u.display, u.heading, status(u), u.omission.reason if u.omission else None)]
+    return [
+        cell(v)
+        for v in (u.display, u.heading, status(u), u.omission.reason if u.omission else None)
+    ]
 
 
 def coverage_heading(sc: SourceCoverage) -> str:
@@ -51,7 +90,11 @@ def coverage_intro(sc: SourceCoverage) -> str:
     if not sc.known:
         return f"{text} {UNKNOWN_SOURCE}"
     if sc.partial:
-        text += f" The source is shipped in part ({sc.included})." if sc.included else " The source is shipped in part."
+        text += (
+            f" The source is shipped in part ({sc.included})."
+            if sc.included
+            else " The source is shipped in part."
+        )
     return text
 
 

@@ -72,9 +72,46 @@ def render(table: Table, by: str = "article") -> bytes:
     for sc in table.coverage.sources:
         for u in sc.uncovered:
             reason = u.omission.reason if u.omission else ""
-            w.writerow(["coverage", sc.short, "", "", "omitted" if u.declared else "uncovered", sc.source, sc.short, u.display, "", "", "", "", reason, ""])
-        for labels, word in ((sc.not_shipped_articles, "Articles"), (sc.not_shipped_recitals, "Recitals")):
+            w.writerow(
+                [
+                    "coverage",
+                    sc.short,
+                    "",
+                    "",
+                    "omitted" if u.declared else "uncovered",
+                    sc.source,
+                    sc.short,
+                    u.display,
+                    "",
+                    "",
+                    "",
+                    "",
+                    reason,
+                    "",
+                ]
+            )
+        for labels, word in (
+            (sc.not_shipped_articles, "Articles"),
+            (sc.not_shipped_recitals, "Recitals"),
+        ):
             if labels:
                 note = next(n for n in sc.not_shipped_notes() if n.startswith(word[:-1]))
-                w.writerow(["coverage", sc.short, "", "", "not-in-sources", sc.source, sc.short, f"{word} {compress(labels)}", "", "", "", "", note, ""])
+                w.writerow(
+                    [
+                        "coverage",
+                        sc.short,
+                        "",
+                        "",
+                        "not-in-sources",
+                        sc.source,
+                        sc.short,
+                        f"{word} {compress(labels)}",
+                        "",
+                        "",
+                        "",
+                        "",
+                        note,
+                        "",
+                    ]
+                )
     return buf.getvalue().encode("utf-8")

@@ -68,7 +68,9 @@ def render(table: Table, by: str = "article") -> bytes:
     cp.author = "treatydraft"
     cp.last_modified_by = "treatydraft"
     cp.revision = 1
-    stamp = datetime.fromtimestamp(epoch if epoch is not None else 315532800, tz=timezone.utc).replace(tzinfo=None)
+    stamp = datetime.fromtimestamp(
+        epoch if epoch is not None else 315532800, tz=timezone.utc
+    ).replace(tzinfo=None)
     cp.created = stamp
     cp.modified = stamp
     cp.last_printed = stamp

@@ -22,7 +22,11 @@ def _e(text: str) -> str:
 
 
 def _table(head, rows, relation_col: int | None = None) -> list[str]:
-    out = ["<table>", "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead>", "<tbody>"]
+    out = [
+        "<table>",
+        "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead>",
+        "<tbody>",
+    ]
     for row in rows:
         cells = []
         for i, v in enumerate(row):
@@ -51,7 +55,9 @@ def render(table: Table, by: str = "article") -> bytes:
     if by == "source":
         for sg in table.by_source:
             lines.append(f"<h3>{_e(sg.label)}</h3>")
-            lines += _table(c.SOURCE_COLUMNS, [c.source_cells(e, r) for e in sg.entries for r in e.rows], 3)
+            lines += _table(
+                c.SOURCE_COLUMNS, [c.source_cells(e, r) for e in sg.entries for r in e.rows], 3
+            )
     else:
         for g in table.groups:
             lines.append(f"<h3>{_e(g.label)}</h3>")

@@ -17,7 +17,10 @@ def esc(text: str) -> str:
 
 
 def _table(head, rows) -> list[str]:
-    out = ["| " + " | ".join(esc(h) for h in head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
+    out = [
+        "| " + " | ".join(esc(h) for h in head) + " |",
+        "|" + "|".join(" --- " for _ in head) + "|",
+    ]
     out.extend("| " + " | ".join(esc(v) for v in row) + " |" for row in rows)
     return out
 
@@ -27,7 +30,9 @@ def render(table: Table, by: str = "article") -> bytes:
     if by == "source":
         for sg in table.by_source:
             lines += [f"### {esc(sg.label)}", ""]
-            lines += _table(c.SOURCE_COLUMNS, [c.source_cells(e, r) for e in sg.entries for r in e.rows])
+            lines += _table(
+                c.SOURCE_COLUMNS, [c.source_cells(e, r) for e in sg.entries for r in e.rows]
+            )
             lines.append("")
     else:
         for g in table.groups:

@@ -31,8 +31,24 @@ def outline_level(style, level: int) -> None:
     ppr.append(el)
 
 
-def para_style(doc, name, *, base="Normal", align=None, bold=None, italic=None, size=None, before=None, after=None,
-               left=None, first=None, keep_next=False, tab=None, color=None, level=None):
+def para_style(
+    doc,
+    name,
+    *,
+    base="Normal",
+    align=None,
+    bold=None,
+    italic=None,
+    size=None,
+    before=None,
+    after=None,
+    left=None,
+    first=None,
+    keep_next=False,
+    tab=None,
+    color=None,
+    level=None,
+):
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles[base]
     style.next_paragraph_style = doc.styles["Normal"]
@@ -69,7 +85,13 @@ def page_number_footer(section) -> None:
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = p.add_run()
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
         if kind:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
@@ -97,8 +119,20 @@ def main() -> None:
     J, C = WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER
     para_style(doc, "Treaty Title", align=C, bold=True, size=15, after=24, keep_next=True, level=0)
     para_style(doc, "Preamble", align=J, first=1.27, after=8)
-    para_style(doc, "Chapter Heading", align=C, bold=True, size=12, before=24, after=12, keep_next=True, level=0)
-    para_style(doc, "Article Heading", align=C, bold=True, before=18, after=2, keep_next=True, level=1)
+    para_style(
+        doc,
+        "Chapter Heading",
+        align=C,
+        bold=True,
+        size=12,
+        before=24,
+        after=12,
+        keep_next=True,
+        level=0,
+    )
+    para_style(
+        doc, "Article Heading", align=C, bold=True, before=18, after=2, keep_next=True, level=1
+    )
     para_style(doc, "Article Title", align=C, italic=True, after=12, keep_next=True)
     para_style(doc, "Treaty Paragraph", align=J, left=1.0, first=-1.0, tab=1.0, after=8)
     para_style(doc, "Treaty Text", align=J, after=8)
