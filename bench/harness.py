@@ -252,7 +252,7 @@ def machine() -> list[tuple[str, str]]:
         "redlines",
     ]
     rows = [
-        ("date (UTC)", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M")),
+        ("date (UTC)", _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M")),
         ("CPU", cpu),
         ("cores", f"{os.cpu_count()} ({usable} usable)"),
         ("load average at start", load),

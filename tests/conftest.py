@@ -1,9 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
-
-import os
 
 import pytest
 from hypothesis import settings

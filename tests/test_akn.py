@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, REPO
 from lxml import etree
 
-from conftest import FIXTURES, REPO
 from treatydraft.akn import AKN_NS, TD_NS, export
 from treatydraft.api import load_project
 from treatydraft.assemble import assemble

@@ -11,7 +11,6 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-
 from test_build_roundtrip import (
     assert_in_order_once,
     docx_blocks,
@@ -19,6 +18,7 @@ from test_build_roundtrip import (
     html_blocks,
     mapped,
 )
+
 from treatydraft.model import Draft, DraftArticle, DraftItem
 from treatydraft.render import RENDERERS, RenderOptions
 

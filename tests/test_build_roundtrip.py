@@ -238,7 +238,7 @@ def test_whitespace_mapping_is_the_documented_one():
     draft, data = render("awkward", "md", False)
     assert b"Double spaces and a tab collapse to one space" in data
     _, html = render("awkward", "html", False)
-    assert "Double spaces and a tab collapse".encode() in html
+    assert b"Double spaces and a tab collapse" in html
     assert "23\u00a0November".encode() in html  # a no-break space is kept, not folded
 
 

@@ -106,7 +106,7 @@ def test_outline_and_clause_files_must_match(cli, mini):
     edit(mini / "treatydraft.yml", "  - protection\n", "  - protecton\n")
     result = cli("check", "-C", mini)
     assert result.exit_code == 1
-    out = [l for l in result.stdout.splitlines() if "unpinned" not in l]
+    out = [line for line in result.stdout.splitlines() if "unpinned" not in line]
     assert out == [
         "clauses/protection.yaml:1:1: warning[unused-clause]: clause 'protection' is not in the outline of treatydraft.yml",
         "treatydraft.yml:5:5: error[missing-clause]: outline entry 'protecton' has no file clauses/protecton.yaml; did you mean 'protection'?",

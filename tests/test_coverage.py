@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REPO, copy_project, edit
+
 from treatydraft.api import check, load_project
 from treatydraft.coverage import analyse, compress
 

@@ -12,7 +12,6 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, copy_project
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

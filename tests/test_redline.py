@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, REPO, copy_project
 from lxml import etree
 
 from treatydraft import api
@@ -21,8 +22,6 @@ from treatydraft.redline import docx as rl_docx
 from treatydraft.redline import html as rl_html
 from treatydraft.redline import json as rl_json
 from treatydraft.redline import pair, render
-
-from conftest import FIXTURES, REPO, copy_project
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "redline"
 SMALL = FIXTURES / "redline-small"

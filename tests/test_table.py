@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REPO, copy_project, edit
+
 from treatydraft.api import load_project
 from treatydraft.assemble import assemble
 from treatydraft.table import build_table

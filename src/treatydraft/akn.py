@@ -27,8 +27,8 @@ space (the same as the draft renderers); nothing else changes.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from datetime import date as _date
-from datetime import datetime, timezone
 
 from lxml import etree
 
@@ -44,8 +44,8 @@ AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 TD_NS = "urn:x-treatydraft:provenance:1"
 AGREED = "Have agreed as follows:"
 
-_A = "{%s}" % AKN_NS
-_T = "{%s}" % TD_NS
+_A = f"{{{AKN_NS}}}"
+_T = f"{{{TD_NS}}}"
 _WS = re.compile("[ \t\r\n]+")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _ID = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -73,7 +73,7 @@ def slug(title: str) -> str:
 def draft_date() -> _date:
     epoch = source_date_epoch()
     if epoch is not None:
-        return datetime.fromtimestamp(epoch, tz=timezone.utc).date()
+        return datetime.fromtimestamp(epoch, tz=UTC).date()
     return _date.today()
 
 
@@ -250,7 +250,7 @@ def export(project: Project, draft: Draft | None = None, *, date: _date | None =
         number: (n, title) for n, (title, number) in enumerate(draft.chapters, start=1)
     }
     raw_by_article: dict[int, list[Paragraph]] = {}
-    for g, art, _it, raw, _c in pairs:
+    for _g, art, _it, raw, _c in pairs:
         if art is not None:
             raw_by_article.setdefault(art.number, []).append(raw)
     container = body
@@ -301,7 +301,7 @@ def _provenance(project: Project, draft: Draft, other, refs, derivations) -> Non
         raise AssertionError("correlation rows and exported items differ")
     used: dict[str, None] = {}
     container = etree.SubElement(other, _T + "provenance")
-    for (eid, item, raw), row in zip(derivations, rows):
+    for (eid, _item, raw), row in zip(derivations, rows):
         prov = raw.provenance
         d = etree.SubElement(
             container,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import addresses
 from .diagnostics import Diagnostic, Report
-from .errors import FileChangedOnDisk, Findings, InputError, UsageError
+from .errors import FileChangedOnDisk, Findings, UsageError
 from .model import Project, Source, SourceNode
 from .text import pin_hash
 
@@ -145,7 +145,7 @@ def pin(project: Project, clause_ids: list[str] | None = None) -> tuple[list[str
         new = set_pins(old, clause, pins)
         if new != old:
             writes.append((path, new, old, clause.path))
-    for path, new, old, rel in writes:
+    for path, new, old, _rel in writes:
         write_atomic(path, new, expect=old)
     return [rel for *_, rel in writes], report
 

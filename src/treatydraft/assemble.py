@@ -31,7 +31,7 @@ class _Numbers:
         )
 
     @classmethod
-    def from_counts(cls, outline, counts: dict) -> "_Numbers":
+    def from_counts(cls, outline, counts: dict) -> _Numbers:
         """From the outline and ``{clause id: (kind, number of paragraphs)}``."""
         numbers = cls.__new__(cls)
         numbers._number(outline, counts)

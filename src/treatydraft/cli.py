@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -124,7 +124,7 @@ def check(
 @app.command()
 def pin(
     clauses: Annotated[
-        Optional[list[str]], typer.Argument(help="Clause ids (default: all).", show_default=False)
+        list[str] | None, typer.Argument(help="Clause ids (default: all).", show_default=False)
     ] = None,
     directory: ProjectDir = Path("."),
 ) -> None:
@@ -161,7 +161,7 @@ def new(
         ),
     ],
     title: Annotated[
-        Optional[str], typer.Option("--title", help="Article heading (default: the source's).")
+        str | None, typer.Option("--title", help="Article heading (default: the source's).")
     ] = None,
     directory: ProjectDir = Path("."),
 ) -> None:
@@ -237,7 +237,7 @@ def build(
         str, typer.Option("--format", help="Comma-separated formats: md, html, docx.")
     ] = "md,html,docx",
     out: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--out", help="Output folder (default: <project>/build).", show_default=False),
     ] = None,
     notes: Annotated[
@@ -299,7 +299,7 @@ def build(
 @app.command()
 def redline(
     clauses: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Argument(
             help="Clause ids (default: every clause in the outline).", show_default=False
         ),
@@ -319,7 +319,7 @@ def redline(
         ),
     ] = "term",
     out: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
         ),
@@ -374,7 +374,7 @@ def table(
         ),
     ] = "md",
     out: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
         ),
@@ -406,7 +406,7 @@ def table(
 def export(
     fmt: Annotated[str, typer.Option("--format", help="akn: Akoma Ntoso 3.0 XML.")] = "akn",
     out: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
         ),

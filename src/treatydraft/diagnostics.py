@@ -7,8 +7,9 @@ all of them before it exits (exit 2 for bad input, 1 for findings, 0 clean).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 

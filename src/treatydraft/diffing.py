@@ -471,7 +471,7 @@ def diff(old: str, new: str, *, timeout: float = 2.0) -> DiffResult:
 
     ops_list: list[Op] = []
     granularity = "word"
-    for granularity, split in _GRANULARITIES:
+    for granularity, split in _GRANULARITIES:  # noqa: B007 - the last one tried is reported
         try:
             ops_list, timed_out = _diff_tokens(split(old), split(new), timeout)
         except _TooManyTokens:

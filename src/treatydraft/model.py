@@ -31,7 +31,7 @@ class SourceNode:
     label: str  # "25", "1", "c", "i"
     kind: str  # article | paragraph | point | recital
     text: str  # the node's own text (chapeau for nodes with children)
-    children: tuple["SourceNode", ...]
+    children: tuple[SourceNode, ...]
     heading: str | None
     context: str | None
     pos: Pos
@@ -82,7 +82,7 @@ class Paragraph:
 
     text: str
     provenance: Provenance | None
-    points: tuple["Paragraph", ...]
+    points: tuple[Paragraph, ...]
     pos: Pos
     text_pos: Pos
     key_path: (
@@ -173,7 +173,7 @@ class DraftItem:
     label: str | None  # None for an article's only paragraph
     text: str  # cross-references resolved
     provenance: Provenance | None
-    items: tuple["DraftItem", ...]
+    items: tuple[DraftItem, ...]
     anchor: str
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 
 from . import addresses
 from .diagnostics import DEFAULT_LEVELS, Diagnostic
-from .numbering import describe
 from .model import Clause, Paragraph, Pos, Project, Provenance, SourceNode
+from .numbering import describe
 from .text import fold, lint, pin_hash
 
 

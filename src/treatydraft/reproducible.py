@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z
 _ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can hold
@@ -27,8 +27,8 @@ def timestamp() -> datetime:
     """``SOURCE_DATE_EPOCH`` if set, else now; UTC, whole seconds."""
     epoch = source_date_epoch()
     if epoch is not None:
-        return datetime.fromtimestamp(epoch, tz=timezone.utc)
-    return datetime.now(timezone.utc).replace(microsecond=0)
+        return datetime.fromtimestamp(epoch, tz=UTC)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def normalise_zip(data: bytes, epoch: int | None = None) -> bytes:
@@ -37,7 +37,7 @@ def normalise_zip(data: bytes, epoch: int | None = None) -> bytes:
     if epoch is None:
         date_time = (1980, 1, 1, 0, 0, 0)
     else:
-        t = datetime.fromtimestamp(max(epoch, _ZIP_EPOCH), tz=timezone.utc)
+        t = datetime.fromtimestamp(max(epoch, _ZIP_EPOCH), tz=UTC)
         date_time = (t.year, t.month, t.day, t.hour, t.minute, t.second - t.second % 2)
     src = zipfile.ZipFile(io.BytesIO(data))
     names = src.namelist()

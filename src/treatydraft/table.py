@@ -267,7 +267,7 @@ def _by_source(project: Project, rows: list[Row]) -> tuple[SourceGroup, ...]:
         src = project.sources.get(sid)
         order = {a: i for i, a in enumerate(src.index)} if src else {}
 
-        def key(at: str | None) -> tuple:
+        def key(at: str | None, order: dict = order) -> tuple:
             if at in order:
                 return (0, order[at], "")
             return (1, 0, at or "")

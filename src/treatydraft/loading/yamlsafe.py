@@ -135,9 +135,9 @@ def decode(data: bytes, path: str) -> str:
 
 def parse(text: str, path: str):
     """Text → node tree (``YMap``/``YSeq``/``YScalar``), or ``None`` for an empty document."""
+    from ruamel.yaml import events as ev
     from ruamel.yaml.cyaml import CParser
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    from ruamel.yaml import events as ev
 
     parser = CParser(io.StringIO(text))
     stack: list = []  # containers being built

@@ -25,7 +25,6 @@ from .model import (
     Change,
     Redline,
     clause_summary,
-    format_category,
     format_label,
     item_heading,
     item_summary,

@@ -19,8 +19,8 @@ apply before they compare):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..addresses import display
 from ..model import Draft, DraftItem, Provenance

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..model import Draft
@@ -55,7 +55,7 @@ def _set_core(doc, draft_title: str, language: str, epoch: int | None) -> None:
     cp.last_modified_by = "treatydraft"
     cp.revision = 1
     if epoch is not None:
-        when = datetime.fromtimestamp(epoch, tz=timezone.utc).replace(tzinfo=None)
+        when = datetime.fromtimestamp(epoch, tz=UTC).replace(tzinfo=None)
         cp.created = when
         cp.modified = when
         cp.last_printed = when

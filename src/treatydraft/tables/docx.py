@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..render.common import clean
 from ..reproducible import normalise_zip, source_date_epoch
@@ -68,9 +68,9 @@ def render(table: Table, by: str = "article") -> bytes:
     cp.author = "treatydraft"
     cp.last_modified_by = "treatydraft"
     cp.revision = 1
-    stamp = datetime.fromtimestamp(
-        epoch if epoch is not None else 315532800, tz=timezone.utc
-    ).replace(tzinfo=None)
+    stamp = datetime.fromtimestamp(epoch if epoch is not None else 315532800, tz=UTC).replace(
+        tzinfo=None
+    )
     cp.created = stamp
     cp.modified = stamp
     cp.last_printed = stamp
