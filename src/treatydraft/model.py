@@ -158,6 +158,7 @@ class Project:
     coverage_pos: dict = field(
         default_factory=dict
     )  # source id → (Pos of its key, (Pos of each range, …))
+    amend_threshold: float = 0.5  # `amend`: replace a whole unit when more than this share changed
 
     def rule_map(self) -> dict:
         return {name: rule.replace for name, rule in self.rules.items()}

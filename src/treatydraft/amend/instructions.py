@@ -67,7 +67,9 @@ class Instruction:
     title: str | None = None
     units: tuple[Unit, ...] = ()
     labels: tuple[tuple[str, str], ...] = ()
-    number: str = ""  # the instruction's number as printed ("3", "2(b)"), for messages
+    label: str = ""  # an inserted or replacing unit's label in the current draft ("3", "b")
+    number: str = ""  # the instruction's number as printed, for messages
+    line: int = 0  # where it was read from, for messages
 
 
 class AnchorError(Exception):
@@ -337,7 +339,7 @@ class _Gen:
         renumbered = []
         for k, (i, j) in enumerate(steps):
             if i is not None and j is not None:
-                self.unit(ref, (*path, i), old[i], new[j], depth)
+                self.unit(ref, (*path, i), old[i], new[j], depth, unit_label(j, depth, len(new)))
                 a = unit_label(i, depth, len(old))
                 b = unit_label(j, depth, len(new))
                 if a is not None and b is not None and a != b:
@@ -348,12 +350,20 @@ class _Gen:
                 assert j is not None
                 where, sib = _placement(steps, k, len(old))
                 self.out.append(
-                    Instruction("insert-unit", ref, path, unit=new[j], where=where, sibling=sib)
+                    Instruction(
+                        "insert-unit",
+                        ref,
+                        path,
+                        unit=new[j],
+                        where=where,
+                        sibling=sib,
+                        label=unit_label(j, depth, len(new)) or "",
+                    )
                 )
         if renumbered:
             self.out.append(Instruction("renumber", ref, path, labels=tuple(renumbered)))
 
-    def unit(self, ref: Ref, path: tuple[int, ...], old: Unit, new: Unit, depth: int) -> None:
+    def unit(self, ref: Ref, path, old: Unit, new: Unit, depth: int, label: str | None) -> None:
         if old == new:
             return
         if old.text != new.text:
@@ -362,11 +372,11 @@ class _Gen:
                 or not new.text.strip()
                 or changed_share(old.text, new.text) > self.threshold
             ):
-                self.out.append(Instruction("replace-unit", ref, path, unit=new))
+                self.out.append(Instruction("replace-unit", ref, path, unit=new, label=label or ""))
                 return
             steps = word_instructions(old.text, new.text)
             if steps and steps[-1][0] == "":
-                self.out.append(Instruction("replace-unit", ref, path, unit=new))
+                self.out.append(Instruction("replace-unit", ref, path, unit=new, label=label or ""))
                 return
             for op, x, y, which in steps:
                 self.out.append(Instruction("words", ref, path, op=op, old=x, new=y, which=which))
@@ -404,7 +414,7 @@ def generate(old: Doc, new: Doc, threshold: float = DEFAULT_THRESHOLD) -> list[I
                     sibling=sib + 1,
                     title=b.title,
                     units=b.items,
-                    labels=((str(j + 1), str(j + 1)),),
+                    label=str(j + 1),
                 )
             )
     if renumbered:
