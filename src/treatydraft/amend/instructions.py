@@ -426,20 +426,31 @@ def generate(old: Doc, new: Doc, threshold: float = DEFAULT_THRESHOLD) -> list[I
 # --------------------------------------------------------------------------- applying
 
 
-class _Node:
-    __slots__ = ("text", "items", "deleted", "title", "kind", "key")
+class Node:
+    """A unit (or part) while instructions are applied; ``origin`` is its path in the
+    earlier draft (``None`` when an instruction inserted it)."""
 
-    def __init__(self, text: str, items: list[_Node], *, title=None, kind="", key=""):
+    __slots__ = ("text", "items", "deleted", "title", "kind", "key", "origin")
+
+    def __init__(self, text: str, items: list[Node], *, title=None, kind="", key="", origin=None):
         self.text = text
         self.items = items
         self.deleted = False
         self.title = title
         self.kind = kind
         self.key = key
+        self.origin = origin
 
 
-def _tree(u: Unit) -> _Node:
-    return _Node(u.text, [_tree(x) for x in u.items])
+_Node = Node
+
+
+def _tree(u: Unit, origin: tuple | None = None) -> Node:
+    return Node(
+        u.text,
+        [_tree(x, None if origin is None else (*origin, i)) for i, x in enumerate(u.items)],
+        origin=origin,
+    )
 
 
 def _freeze(nodes: list[_Node]) -> tuple[Unit, ...]:
@@ -469,8 +480,22 @@ def describe_ref(ref: Ref, path: tuple[int, ...] = ()) -> str:
 
 def apply(old: Doc, instructions: Sequence[Instruction]) -> Doc:
     """``old`` with every instruction applied; :class:`ApplyError` listing those that do not."""
+    parts = apply_nodes(old, instructions)
+    return tuple(Part(p.kind, p.key, p.title, _freeze(p.items)) for p in parts if not p.deleted)
+
+
+def apply_nodes(old: Doc, instructions: Sequence[Instruction]) -> list[Node]:
+    """The parts after applying, deleted ones flagged, every unit knowing its origin."""
     parts = [
-        _Node("", [_tree(u) for u in p.items], title=p.title, kind=p.kind, key=p.key) for p in old
+        Node(
+            "",
+            [_tree(u, (k, i)) for i, u in enumerate(p.items)],
+            title=p.title,
+            kind=p.kind,
+            key=p.key,
+            origin=(k,),
+        )
+        for k, p in enumerate(old)
     ]
     arts = [p for p in parts if p.kind == "article"]
     by_ref: dict[Ref, _Node] = {Ref("preamble"): parts[0], Ref("testimonium"): parts[-1]}
@@ -569,4 +594,4 @@ def apply(old: Doc, instructions: Sequence[Instruction]) -> Doc:
             problems.append((ins, str(exc)))
     if problems:
         raise ApplyError(problems)
-    return tuple(Part(p.kind, p.key, p.title, _freeze(p.items)) for p in parts if not p.deleted)
+    return parts
