@@ -308,6 +308,9 @@ def _rewrite(root: Path, clause: Clause, nodes, origin_item, old_raw, numbers):
                     value = DoubleQuotedScalarString(raw)
                 elif style is not None and "\n" not in raw:
                     value = style(raw)
+                    old_folds = getattr(old_value, "fold_pos", None)
+                    if old_folds:
+                        value.fold_pos = _folds(raw, _fold_width(str(old_value), old_folds))
                 m["text"] = value
         else:
             m = CommentedMap()
@@ -349,6 +352,27 @@ def _rewrite(root: Path, clause: Clause, nodes, origin_item, old_raw, numbers):
     raise InternalError(
         f"{rel}:1:1: error[internal]: the amended clause does not load back to the amended text; nothing written"
     )
+
+
+def _fold_width(text: str, folds: list[int]) -> int:
+    """The longest line of a folded scalar as it was written."""
+    edges = [-1, *folds, len(text)]
+    return max(b - a - 1 for a, b in zip(edges, edges[1:]))
+
+
+def _folds(text: str, width: int) -> list[int]:
+    """Where to fold ``text`` (single spaces between words) so lines stay within ``width``."""
+    out: list[int] = []
+    start, last = 0, None
+    for i, ch in enumerate(text):
+        if ch == " " and 0 < i < len(text) - 1 and text[i - 1] != " " and text[i + 1] != " ":
+            if i - start > width and last is not None:
+                out.append(last)
+                start = last + 1
+            last = i
+    if len(text) - start > width and last is not None and last > start:
+        out.append(last)
+    return out
 
 
 def _flat(items) -> list[str]:

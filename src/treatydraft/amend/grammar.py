@@ -93,7 +93,9 @@ class _Names:
         return "".join(out)
 
     def full(self, ref: Ref, path: tuple[int, ...]) -> str:
-        return self.part(ref) + self.tail(ref, path)
+        tail = self.tail(ref, path)
+        whole = self.s.WHOLE_PREFIX if path and not tail else ""
+        return whole + self.part(ref) + tail
 
     def rel(self, ref: Ref, path: tuple[int, ...]) -> str:
         return self.tail(ref, path).removeprefix(", ") or self.s.WHOLE_TEXT
@@ -154,7 +156,10 @@ def render(instructions: list[Instruction], old: Doc, style: str = "un") -> list
             line = t[ins.kind].format(**f)
             if ins.kind == "replace-unit":
                 assert ins.unit is not None
-                block = _block((ins.unit,), len(path), ins.label)
+                # the only paragraph of a part ("the text") is quoted without a label
+                named = len(path) > 1 or names.counts.get(ref, 0) > 1
+                lab = (ins.label or unit_label(path[-1], len(path), 2)) if named else ""
+                block = _block((ins.unit,), len(path), lab)
         elif ins.kind == "insert-unit":
             kind = "paragraph" if not path else "point"
             if ins.where == "add":
@@ -170,7 +175,7 @@ def render(instructions: list[Instruction], old: Doc, style: str = "un") -> list
                     A=f["A"], S=own, SA=names.full(ref, sib), K=kind
                 )
             assert ins.unit is not None
-            block = _block((ins.unit,), len(path) + 1, ins.label)
+            block = _block((ins.unit,), len(path) + 1, ins.label or "1")
         elif ins.kind == "heading":
             line = (
                 t["heading"].format(**f, T=ins.new) if ins.new else t["heading-delete"].format(**f)
@@ -218,10 +223,10 @@ def render(instructions: list[Instruction], old: Doc, style: str = "un") -> list
 
 _PART = r"article \d+|the preamble|the testimonium"
 _FIELDS = {
-    "A": rf"(?P<A>(?:{_PART})(?:, paragraph \d+|, point \([a-z]+\)|\([0-9a-z]+\))*)",
+    "A": rf"(?P<A>(?:the text of )?(?:{_PART})(?:, paragraph \d+|, point \([a-z]+\)|\([0-9a-z]+\))*)",
     "P": rf"(?P<P>{_PART})",
     "S": r"(?P<S>paragraph \d+|point \([a-z]+\))",
-    "SA": rf"(?P<SA>(?:{_PART})(?:, paragraph \d+|, point \([a-z]+\)|\([0-9a-z]+\))*)",
+    "SA": rf"(?P<SA>(?:the text of )?(?:{_PART})(?:, paragraph \d+|, point \([a-z]+\)|\([0-9a-z]+\))*)",
     "R": r"(?P<R>the text|(?:paragraph \d+|point \([a-z]+\))(?:, point \([a-z]+\))*)",
     "K": r"(?P<K>paragraph|point|article)",
     "Ks": r"(?P<Ks>paragraphs?|points?|articles?)",
@@ -303,12 +308,13 @@ class _Reader:
 
 
 def _part_tail(address: str) -> tuple[Ref, str]:
+    address = re.sub(r"^the text of ", "", address, flags=re.I)
     m = re.match(_PART, address, re.I)
     assert m is not None
     return _ref(m.group(0)), address[m.end() :]
 
 
-def _parse_block(lines: list[str], depth: int, article: bool):
+def _parse_block(lines: list[str], depth: int, article: bool, top_label: bool = True):
     """The quoted text after an instruction: (units, article number, title)."""
     if not lines:
         raise ValueError("the quoted text is missing")
@@ -324,6 +330,7 @@ def _parse_block(lines: list[str], depth: int, article: bool):
             raise ValueError("the article's text must start with its number: “Article 6 — Title")
         number, title = m.group(1), m.group(2)
         body = body[1:]
+        top_label = sum(1 for ln in body if not ln.startswith(" ")) > 1
     roots: list = []
     stack: list[tuple[int, list]] = []
     for ln in body:
@@ -331,7 +338,7 @@ def _parse_block(lines: list[str], depth: int, article: bool):
         text = ln[level * len(INDENT) :]
         d = depth + level
         m = _LABEL.match(text)
-        if m and (m.group(1) if d == 1 else m.group(2)):
+        if (d > depth or top_label) and m and (m.group(1) if d == 1 else m.group(2)):
             text = text[m.end() :]
         node = (text, [])
         while stack and stack[-1][0] >= d:
@@ -433,6 +440,8 @@ def _build(key: str, g: dict, block: list[str], reader: _Reader, number: str) ->
     if key in ("replace-unit", "delete-unit"):
         if "A" in g and g["A"] is not None:
             ref, tail = _part_tail(g["A"])
+            if not tail and not g["A"].lower().startswith("the text of "):
+                raise _NoMatch  # "Article 7 is deleted." deletes the article
         else:
             ref, tail = _ref(g["P"]), ", " + g["R"] if g["R"].lower() != "the text" else ""
         path = reader.path(ref, tail, True)
@@ -441,7 +450,8 @@ def _build(key: str, g: dict, block: list[str], reader: _Reader, number: str) ->
                 raise ValueError("a deletion has no quoted text under it")
             return Instruction("delete-unit", ref, path, number=number)
         if key == "replace-unit":
-            units, _, _ = _parse_block(block, len(path), False)
+            named = len(path) > 1 or reader.counts.get(ref, 0) > 1
+            units, _, _ = _parse_block(block, len(path), False, named)
             if len(units) != 1:
                 raise ValueError("the quoted text must be one unit")
             return Instruction("replace-unit", ref, path, unit=units[0], number=number)

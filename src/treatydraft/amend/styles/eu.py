@@ -7,6 +7,8 @@ PREAMBLE = "the preamble"
 TESTIMONIUM = "the testimonium"
 PARAGRAPH = "({label})"
 POINT = "({label})"
+#: before a part's name when the address is its only paragraph
+WHOLE_PREFIX = "the text of "
 WHOLE_TEXT = ""
 
 TEMPLATES = {

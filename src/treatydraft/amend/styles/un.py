@@ -9,6 +9,8 @@ TESTIMONIUM = "the testimonium"
 PARAGRAPH = ", paragraph {label}"
 POINT = ", point ({label})"
 #: the address of a part's only paragraph, where a sentence needs one
+#: before a part's name when the address is its only paragraph
+WHOLE_PREFIX = ""
 WHOLE_TEXT = "the text"
 
 TEMPLATES = {
