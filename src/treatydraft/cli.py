@@ -513,9 +513,8 @@ def amend_apply(
 
     project = _project(directory)
     changed = _run(apply_file, project, file, check=check)
-    verb = "would change" if check else "changed"
-    for rel in changed:
-        typer.echo(f"{verb} {rel}")
+    for verb, rel in changed:
+        typer.echo(f"would have {verb} {rel}" if check else f"{verb} {rel}")
     if not changed:
         typer.echo("nothing to change")
 

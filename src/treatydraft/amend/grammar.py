@@ -102,6 +102,13 @@ class _Names:
 
 
 def _labels(labels: list[str], points: bool) -> str:
+    if (
+        not points
+        and len(labels) > 2
+        and all(x.isdigit() for x in labels)
+        and [int(x) for x in labels] == list(range(int(labels[0]), int(labels[0]) + len(labels)))
+    ):
+        return f"{labels[0]} to {labels[-1]}"
     shown = [f"({x})" if points else x for x in labels]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
@@ -297,7 +304,9 @@ class _Reader:
             if count is None:
                 raise ValueError(f"{ref.kind} {ref.number} is not in the earlier draft")
             if count != 1:
-                raise ValueError(f"name the paragraph: the part has {count} paragraphs")
+                from .instructions import describe_ref
+
+                raise ValueError(f"{describe_ref(ref)} has {count} paragraphs; name one")
             path.append(0)
         for depth, (_, lab) in enumerate(labels, start=2):
             i = parse_label(lab, depth)
@@ -481,8 +490,7 @@ def _build(key: str, g: dict, block: list[str], reader: _Reader, number: str) ->
             number=number,
         )
     if key in ("renumber", "renumber-articles"):
-        olds = re.findall(r"\(?\w+\)?", g["L1"].replace(" and ", ", "))
-        news = re.findall(r"\(?\w+\)?", g["L2"].replace(" and ", ", "))
+        olds, news = _label_list(g["L1"]), _label_list(g["L2"])
         if len(olds) != len(news):
             raise ValueError("the renumbering lists differ in length")
         labels = tuple((a.strip("()"), b.strip("()")) for a, b in zip(olds, news))
@@ -493,6 +501,13 @@ def _build(key: str, g: dict, block: list[str], reader: _Reader, number: str) ->
             "renumber", ref, reader.path(ref, tail, False), labels=labels, number=number
         )
     raise _NoMatch  # pragma: no cover
+
+
+def _label_list(text: str) -> list[str]:
+    m = re.fullmatch(r"(\d+) to (\d+)", text.strip())
+    if m:
+        return [str(n) for n in range(int(m.group(1)), int(m.group(2)) + 1)]
+    return re.findall(r"\(?\w+\)?", text.replace(" and ", ", "))
 
 
 def parse(text: str, old: Doc, *, markdown: bool = False) -> list[Instruction]:

@@ -292,6 +292,18 @@ def _align(old: Sequence[Unit], new: Sequence[Unit]) -> list[tuple[int | None, i
     )
 
 
+def _pair_replacements(steps):
+    """A unit deleted where another is inserted, one for one, is replaced."""
+    out = list(steps)
+    k = 0
+    while k + 1 < len(out):
+        (i, j), (i2, j2) = out[k], out[k + 1]
+        if i is not None and j is None and i2 is None and j2 is not None:
+            out[k : k + 2] = [(i, j2)]
+        k += 1
+    return out
+
+
 def _lcs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int | None, int | None]]:
     n, m = len(a), len(b)
     best = [[0] * (m + 1) for _ in range(n + 1)]
@@ -335,11 +347,17 @@ class _Gen:
     def units(self, ref: Ref, path: tuple[int, ...], old, new, depth: int, numbered) -> None:
         from .doc import unit_label
 
-        steps = _align(old, new)
+        steps = _pair_replacements(_align(old, new))
         renumbered = []
         for k, (i, j) in enumerate(steps):
             if i is not None and j is not None:
-                self.unit(ref, (*path, i), old[i], new[j], depth, unit_label(j, depth, len(new)))
+                lab = unit_label(j, depth, len(new))
+                if _wordset(old[i].text) & _wordset(new[j].text) or old[i] == new[j]:
+                    self.unit(ref, (*path, i), old[i], new[j], depth, lab)
+                else:  # a different unit in the same place: replaced as a whole
+                    self.out.append(
+                        Instruction("replace-unit", ref, (*path, i), unit=new[j], label=lab or "")
+                    )
                 a = unit_label(i, depth, len(old))
                 b = unit_label(j, depth, len(new))
                 if a is not None and b is not None and a != b:

@@ -39,7 +39,8 @@ def _first_difference(got: Doc, want: Doc) -> str:
         return f"{len(a) - 2} articles instead of {len(b) - 2}"
     for n, (x, y) in enumerate(zip(a, b)):
         if x != y:
-            return f"part {n} ({x[0]}) differs"
+            name = f"article {n}" if y[0] == "article" else f"the {y[0]}"
+            return f"{name} differs"
     return "the texts differ"
 
 
@@ -162,9 +163,9 @@ def read_instructions(project: Project, file: str | Path):
     return old, instructions
 
 
-def apply_file(project: Project, file: str | Path, *, check: bool = False) -> list[str]:
-    """Apply an amendment file to the clause files; returns the files changed (or that
-    would change, with ``check``). Nothing is written unless every instruction applies."""
+def apply_file(project: Project, file: str | Path, *, check: bool = False) -> list[tuple[str, str]]:
+    """Apply an amendment file to the clause files; returns ``("changed"|"created", path)``
+    for each file written (or that would be, with ``check``). Nothing is written unless every instruction applies."""
     from .files import plan_writes
 
     old, instructions = read_instructions(project, file)
@@ -185,9 +186,11 @@ def apply_file(project: Project, file: str | Path, *, check: bool = False) -> li
             ]
         ) from None
     writes = plan_writes(project, old, instructions, new)
+    root = Path(project.root)
+    done = [("changed" if (root / rel).exists() else "created", rel) for rel, _ in writes]
     if not check:
         from ..fsio import write_atomic
 
         for rel, data in writes:
-            write_atomic(Path(project.root) / rel, data)
-    return [rel for rel, _ in writes]
+            write_atomic(root / rel, data)
+    return done

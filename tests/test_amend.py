@@ -1,0 +1,416 @@
+"""`treatydraft amend` and `amend apply`: a real pair of drafts, errors, the round trip to
+clause files, and one golden file per instruction kind and style."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, REPO, copy_project, edit
+
+from treatydraft.amend import run as amend_run
+from treatydraft.amend.doc import Part, Unit
+from treatydraft.amend.formats import term
+from treatydraft.amend.grammar import render
+from treatydraft.amend.instructions import (
+    AnchorError,
+    apply_words,
+    generate,
+    word_instructions,
+)
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "amend"
+UPDATE = os.environ.get("TREATYDRAFT_UPDATE_GOLDEN") == "1"
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.org",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.org",
+    )
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env
+    ).stdout
+
+
+def second_revision(project: Path) -> None:
+    """The bundled treaty's next draft: a word, a new article before Article 5 (so the
+    reference to it in Reporting changes), a new paragraph, words added."""
+    edit(
+        project / "clauses" / "removal-blocking.yaml",
+        "Each State Party may take measures to block",
+        "Each State Party shall take measures to block",
+    )
+    edit(
+        project / "clauses" / "reporting.yaml",
+        "  - text: >-\n      The Secretary-General",
+        "  - text: >-\n      The report shall cover the cooperation between competent authorities.\n"
+        "    provenance:\n      relation: new\n  - text: >-\n      The Secretary-General",
+    )
+    edit(
+        project / "clauses" / "reporting.yaml",
+        "received under paragraph 1 of this article",
+        "received under paragraph 1 of this article without delay",
+    )
+    (project / "clauses" / "cooperation.yaml").write_text(
+        "id: cooperation\ntitle: International cooperation\nparagraphs:\n"
+        "  - text: States Parties shall cooperate with each other to the widest extent possible.\n"
+        "    provenance:\n      relation: new\n"
+        '  - text: "Cooperation shall include:"\n    provenance:\n      relation: new\n'
+        "    points:\n      - text: mutual legal assistance;\n"
+        "      - text: the exchange of information.\n",
+        encoding="utf-8",
+    )
+    edit(
+        project / "treatydraft.yml",
+        "      - prevention\n",
+        "      - prevention\n      - cooperation\n",
+    )
+
+
+@pytest.fixture
+def revisions(tmp_path: Path) -> Path:
+    """The bundled treaty in a git repository at two commits; the project is HEAD."""
+    project = copy_project(REPO, tmp_path / "repo")
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "first")
+    second_revision(project)
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "second")
+    return project
+
+
+SHEET = """\
+# Amendments to Convention on Combating Online Child Sexual Abuse
+
+Against HEAD~1; style un. Article, paragraph and point numbers refer to the earlier draft.
+
+## Article 3 — Investigation
+
+1. In article 3, paragraph 3, the words “Article 5” are replaced by “Article 6”.
+
+## New article 5 — International cooperation
+
+2. The following article is inserted after article 4:
+   “Article 5 — International cooperation
+   1. States Parties shall cooperate with each other to the widest extent possible.
+   2. Cooperation shall include:
+      (a) mutual legal assistance;
+      (b) the exchange of information.”
+
+## Article 5 — Measures against websites containing or disseminating online child sexual abuse material
+
+3. In article 5, paragraph 2, the word “may” is replaced by “shall”.
+
+## Article 6 — Reporting
+
+4. In article 6, paragraph 1, the words “Article 5” are replaced by “Article 6”.
+5. In article 6, the following paragraph is inserted after paragraph 1:
+   “2. The report shall cover the cooperation between competent authorities.”
+6. In article 6, paragraph 2, the words “without delay” are inserted after the word “article”.
+7. In article 6, paragraph 2 is renumbered 3.
+
+## Renumbering of articles
+
+8. Articles 5 to 11 are renumbered 6 to 12.
+"""
+
+
+def test_amend_md_on_the_bundled_treaty_reads_like_an_amendment_sheet(cli, revisions):
+    r = cli("amend", "--against", "HEAD~1", "--format", "md", "-C", revisions)
+    assert r.exit_code == 0, r.output
+    assert r.output == SHEET
+
+
+def test_amend_eu_style(cli, revisions):
+    r = cli("amend", "--against", "HEAD~1", "--style", "eu", "-C", revisions)
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert "(2) The following Article is inserted after Article 4:" in lines
+    assert "(3) Article 5(2) is amended as follows: the word “may” is replaced by “shall”." in lines
+    assert "(8) Articles 5 to 11 are renumbered 6 to 12." in lines
+
+
+def _builds(project: Path, out: Path) -> dict[str, bytes]:
+    from treatydraft import api
+
+    api.build(api.load_project(project), formats=["md", "html"], out=out)
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_amend_apply_reproduces_the_newer_build_byte_for_byte(cli, revisions, tmp_path):
+    sheet = tmp_path / "amendments.md"
+    r = cli("amend", "--against", "HEAD~1", "--format", "md", "--out", sheet, "-C", revisions)
+    assert r.exit_code == 0 and r.output == f"wrote {sheet}\n"
+    older = copy_project(REPO, tmp_path / "older")  # the first revision
+    r = cli("amend", "apply", sheet, "-C", older)
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == [
+        "changed clauses/removal-blocking.yaml",
+        "changed clauses/reporting.yaml",
+        "created clauses/international-cooperation.yaml",
+        "changed treatydraft.yml",
+    ]
+    assert _builds(older, tmp_path / "b1") == _builds(revisions, tmp_path / "b2")
+    # the reference in Reporting is still a reference, and untouched lines are as they were
+    reporting = (older / "clauses" / "reporting.yaml").read_text(encoding="utf-8")
+    assert 'with {{ ref("removal-blocking") }}, accompanied' in reporting
+    assert cli("check", "-C", older).exit_code == 0
+
+
+def test_amend_apply_check_writes_nothing(cli, revisions, tmp_path):
+    sheet = tmp_path / "a.txt"
+    assert cli("amend", "--against", "HEAD~1", "--out", sheet, "-C", revisions).exit_code == 0
+    older = copy_project(REPO, tmp_path / "older")
+    before = {p: p.read_bytes() for p in older.rglob("*") if p.is_file()}
+    r = cli("amend", "apply", sheet, "--check", "-C", older)
+    assert r.exit_code == 0
+    assert r.output.splitlines()[0] == "would have changed clauses/removal-blocking.yaml"
+    assert {p: p.read_bytes() for p in older.rglob("*") if p.is_file()} == before
+
+
+def test_a_hand_edited_instruction_quoting_absent_words_is_one_error_and_nothing_is_written(
+    cli, revisions, tmp_path
+):
+    sheet = tmp_path / "amendments.md"
+    cli("amend", "--against", "HEAD~1", "--format", "md", "--out", sheet, "-C", revisions)
+    text = sheet.read_text(encoding="utf-8").replace("the word “may”", "the word “might”")
+    sheet.write_text(text, encoding="utf-8")
+    older = copy_project(REPO, tmp_path / "older")
+    before = {p: p.read_bytes() for p in older.rglob("*") if p.is_file()}
+    r = cli("amend", "apply", sheet, "-C", older)
+    assert r.exit_code == 2
+    assert r.output == (
+        f"{sheet}:20:1: error[amend-anchor]: instruction 3 (article 5, paragraph 2) does not "
+        "apply: the words “might” are not in the text\n"
+    )
+    assert {p: p.read_bytes() for p in older.rglob("*") if p.is_file()} == before
+
+
+def test_a_phrase_that_is_not_unique_must_say_which(cli, revisions, tmp_path):
+    sheet = tmp_path / "a.txt"
+    sheet.write_text(
+        "1. In article 5, paragraph 1, the word “the” is replaced by “a”.\n", encoding="utf-8"
+    )
+    older = copy_project(REPO, tmp_path / "older")
+    r = cli("amend", "apply", sheet, "-C", older)
+    assert r.exit_code == 2
+    assert r.output == (
+        f"{sheet}:1:1: error[amend-anchor]: instruction 1 (article 5, paragraph 1) does not "
+        "apply: the words “the” occur 3 times; say 'where it first occurs' or 'each time it occurs'\n"
+    )
+    sheet.write_text(
+        "1. In article 5, paragraph 1, the word “the” is replaced by “a” where it first occurs.\n"
+        "2. In article 5, paragraph 1, the word “prompt” is deleted.\n"
+        "3. In article 5, paragraph 7 is deleted.\n",
+        encoding="utf-8",
+    )
+    r = cli("amend", "apply", sheet, "-C", older)
+    assert r.exit_code == 2
+    assert r.output.splitlines()[0] == (
+        f"{sheet}:3:1: error[amend-anchor]: instruction 3 (article 5, paragraph 7) does not "
+        "apply: article 5, paragraph 7 is not in the earlier draft"
+    )
+    assert len(r.output.splitlines()) == 1
+    sheet.write_text("1. In article 9, the word “shall” is deleted.\n", encoding="utf-8")
+    r = cli("amend", "apply", sheet, "-C", older)
+    assert r.exit_code == 2
+    assert r.output == (
+        f"{sheet}:1:1: error[amend-grammar]: instruction 1: article 9 has 2 paragraphs; name one\n"
+    )
+
+
+def test_an_unreadable_instruction_is_named(cli, tmp_path):
+    older = copy_project(REPO, tmp_path / "older")
+    sheet = tmp_path / "a.txt"
+    sheet.write_text("Amendments\n\n1. Article 5 is improved.\n", encoding="utf-8")
+    r = cli("amend", "apply", sheet, "-C", older)
+    assert r.exit_code == 2
+    assert r.output == (
+        f"{sheet}:3:1: error[amend-grammar]: instruction 1: not an instruction this tool can read\n"
+    )
+
+
+def test_the_invariant_failing_writes_nothing_and_exits_2(cli, revisions, tmp_path, monkeypatch):
+    real = amend_run.generate
+    monkeypatch.setattr(amend_run, "generate", lambda *a: real(*a)[1:])
+    out = tmp_path / "a.md"
+    r = cli("amend", "--against", "HEAD~1", "--out", out, "-C", revisions)
+    assert r.exit_code == 2
+    assert r.output == (
+        f"{out}:1:1: error[internal]: the generated instructions do not turn the earlier "
+        "draft into the current one (article 3 differs); nothing written\n"
+    )
+    assert not out.exists()
+
+
+def test_amend_usage_errors(cli, revisions):
+    r = cli("amend", "-C", revisions)
+    assert r.exit_code == 2
+    assert r.output == "treatydraft: error: amend needs --against REV|DIR (the earlier draft)\n"
+    r = cli("amend", "--against", "HEAD~1", "--style", "fr", "-C", revisions)
+    assert r.exit_code == 2 and "--style must be one of un, eu, not 'fr'" in r.output
+    r = cli("amend", "--against", "source", "-C", revisions)
+    assert r.exit_code == 2 and "amend compares two drafts" in r.output
+
+
+def test_no_change_no_instruction(cli, revisions):
+    r = cli("amend", "--against", "HEAD", "-C", revisions)
+    assert r.exit_code == 0
+    assert r.output.splitlines()[-1] == "No amendments: the two drafts are the same."
+
+
+def test_amend_threshold_is_configurable_and_validated(cli, revisions):
+    cfg = revisions / "treatydraft.yml"
+    edit(cfg, "default_budget: 0.25\n", "default_budget: 0.25\namend_threshold: 0\n")
+    r = cli("amend", "--against", "HEAD~1", "-C", revisions)
+    assert r.exit_code == 0
+    assert "In article 5, paragraph 2 is replaced by the following:" in r.output
+    edit(cfg, "amend_threshold: 0\n", "amend_threshold: 1.5\n")
+    r = cli("amend", "--against", "HEAD~1", "-C", revisions)
+    assert r.exit_code == 2
+    assert r.output == (
+        "treatydraft.yml:6:18: error[schema]: amend_threshold must be between 0 and 1 "
+        "(a share of words), not 1.5\n"
+    )
+
+
+def test_apply_keeps_comments_quotes_and_layout_of_untouched_lines(cli, tmp_path):
+    old = copy_project(FIXTURES / "mini", tmp_path / "old")
+    new = copy_project(FIXTURES / "mini", tmp_path / "new")
+    edit(new / "clauses" / "removal.yaml", "States Parties may take", "States Parties shall take")
+    sheet = tmp_path / "a.json"
+    r = cli("amend", "--against", old, "--format", "json", "--out", sheet, "-C", new)
+    assert r.exit_code == 0
+    r = cli("amend", "apply", sheet, "-C", old)
+    assert r.exit_code == 0 and r.output == "changed clauses/removal.yaml\n"
+    # exactly the hand-edited file: comments, single quotes, flow mappings, double spaces
+    assert (old / "clauses" / "removal.yaml").read_bytes() == (
+        new / "clauses" / "removal.yaml"
+    ).read_bytes()
+
+
+# --------------------------------------------------------------------------- the core
+
+
+def test_word_instructions():
+    assert word_instructions("It may act. It may not.", "It shall act. It shall not.") == [
+        ("replace", "may", "shall", "each")
+    ]
+    assert word_instructions("the cat and the dog", "a cat and the dog") == [
+        ("replace", "the", "a", "first")
+    ]
+    assert word_instructions("See Article 5 and Article 7.", "See Article 6 and Article 7.") == [
+        ("replace", "Article 5", "Article 6", None)
+    ]
+    assert word_instructions("The cat sat.", "The cat sat still.") == [
+        ("insert-after", "sat", "still", None)
+    ]
+    assert word_instructions("The big cat sat.", "The cat sat.") == [("delete", "big", "", None)]
+
+
+def test_apply_words_anchors_on_whole_words():
+    assert apply_words("may mayor", "replace", "may", "shall", None) == "shall mayor"
+    with pytest.raises(AnchorError, match="not in the text"):
+        apply_words("mayor", "replace", "may", "shall", None)
+    with pytest.raises(AnchorError, match="occur 2 times"):
+        apply_words("may or may not", "delete", "may", "", None)
+    assert apply_words("may or may not", "delete", "may", "", "each") == "or not"
+
+
+# --------------------------------------------------------------------------- golden files
+
+BASE = (
+    Part("preamble", "preamble", None, (Unit("Recognising the need to act,"),)),
+    Part("article", "scope", "Scope", (Unit("States Parties shall apply this Convention."),)),
+    Part(
+        "article",
+        "measures",
+        "Measures",
+        (
+            Unit("Each State Party may take the necessary measures in the territory."),
+            Unit(
+                "The measures shall include:",
+                (Unit("blocking;"), Unit("removal.")),
+            ),
+            Unit("Article 1 applies to the measures."),
+        ),
+    ),
+    Part("article", "final", "Final", (Unit("This Convention is open for signature."),)),
+    Part("testimonium", "testimonium", None, ()),
+)
+
+
+def _change(part: int, unit: int, text: str):
+    parts = list(BASE)
+    p = parts[part]
+    items = list(p.items)
+    items[unit] = Unit(text, items[unit].items)
+    parts[part] = Part(p.kind, p.key, p.title, tuple(items))
+    return tuple(parts)
+
+
+def _items(part: int, items):
+    parts = list(BASE)
+    p = parts[part]
+    parts[part] = Part(p.kind, p.key, p.title, tuple(items))
+    return tuple(parts)
+
+
+M = BASE[2].items
+CASES = {
+    "words-replace": _change(
+        2, 0, "Each State Party shall take the necessary measures in the territory."
+    ),
+    "words-first": _change(
+        2, 0, "Each State Party may take a necessary measures in the territory."
+    ),
+    "words-each": _change(2, 0, "Each State Party may take a necessary measures in a territory."),
+    "words-delete": _change(2, 0, "Each State Party may take measures in the territory."),
+    "words-insert-after": _change(
+        2, 0, "Each State Party may take the necessary and proportionate measures in the territory."
+    ),
+    "words-insert-before": _change(1, 0, "All States Parties shall apply this Convention."),
+    "cross-reference": _change(2, 2, "Article 2 applies to the measures."),
+    "paragraph-replaced": _change(2, 2, "Nothing in this article limits other obligations."),
+    "paragraph-deleted": _items(2, (M[0], M[2])),
+    "paragraph-inserted": _items(
+        2, (M[0], Unit("Each State Party shall report on them."), M[1], M[2])
+    ),
+    "point-inserted": _items(
+        2, (M[0], Unit(M[1].text, (M[1].items[0], Unit("filtering;"), M[1].items[1])), M[2])
+    ),
+    "point-deleted": _items(2, (M[0], Unit(M[1].text, (M[1].items[1],)), M[2])),
+    "heading": tuple(
+        Part(p.kind, p.key, "Scope of application" if p.key == "scope" else p.title, p.items)
+        for p in BASE
+    ),
+    "article-inserted": (
+        *BASE[:2],
+        Part("article", "new", "Definitions", (Unit("“Child” means a person below 18."),)),
+        *BASE[2:],
+    ),
+    "article-deleted": (BASE[0], *BASE[2:]),
+    "preamble": _items(0, (BASE[0].items[0], Unit("Convinced of the urgency,"))),
+}
+
+
+@pytest.mark.parametrize("style", ["un", "eu"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden(case, style):
+    new = CASES[case]
+    instructions = generate(BASE, new)
+    got = term(
+        render(instructions, BASE, style), title="Test Convention", against="OLD", style=style
+    )
+    path = GOLDEN / f"{case}.{style}.txt"
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(got, encoding="utf-8")
+    assert got == path.read_text(encoding="utf-8")
