@@ -428,10 +428,7 @@ def export(
     _emit(data, out)
 
 
-amend_app = typer.Typer(
-    help="Formal amendment instructions from an earlier draft to this one, and applying them.",
-    rich_markup_mode=None,
-)
+amend_app = typer.Typer(rich_markup_mode=None)
 app.add_typer(amend_app, name="amend")
 
 

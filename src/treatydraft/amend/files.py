@@ -127,23 +127,23 @@ def plan_writes(project: Project, old: Doc, instructions, new: Doc) -> list[tupl
     if (root / "clauses").is_dir():
         taken |= {p.stem for p in (root / "clauses").glob("*.yaml")}
     article_ids: list[str] = []
-    for part in parts:
-        if part.deleted:
+    for node in parts:
+        if node.deleted:
             continue
-        if part.kind == "article":
-            if part.origin is None or not part.key:
-                cid = _slug(part.title, taken, str(len(article_ids) + 1))
-                part.key = cid
-                new_articles.append((part, cid))
-            article_ids.append(part.key)
-            holds[part.key] = [n for n in part.items if not n.deleted]
+        if node.kind == "article":
+            if node.origin is None or not node.key:
+                cid = _slug(node.title, taken, str(len(article_ids) + 1))
+                node.key = cid
+                new_articles.append((node, cid))
+            article_ids.append(node.key)
+            holds[node.key] = [n for n in node.items if not n.deleted]
             continue
-        clauses = by_kind[part.kind]
-        live = [n for n in part.items if not n.deleted]
+        clauses = by_kind[node.kind]
+        live = [n for n in node.items if not n.deleted]
         if not clauses:
             if live:
                 raise UsageError(
-                    f"the amendments add to the {part.kind}, but the outline has no {part.kind} clause to hold it"
+                    f"the amendments add to the {node.kind}, but the outline has no {part.kind} clause to hold it"
                 )
             continue
         for c in clauses:
@@ -221,7 +221,7 @@ def plan_writes(project: Project, old: Doc, instructions, new: Doc) -> list[tupl
 
     from ..loading.writer import dump_clause
 
-    for part, cid in new_articles:
+    for art, cid in new_articles:
 
         def plain(n: Node) -> dict:
             d: dict = {"text": n.text, "provenance": {"relation": "new"}}
@@ -232,8 +232,8 @@ def plan_writes(project: Project, old: Doc, instructions, new: Doc) -> list[tupl
 
         data = {
             "id": cid,
-            "title": part.title,
-            "paragraphs": [plain(n) for n in part.items if not n.deleted],
+            "title": art.title,
+            "paragraphs": [plain(n) for n in art.items if not n.deleted],
         }
         rel = f"clauses/{cid}.yaml"
         out = dump_clause({k: v for k, v in data.items() if v is not None}, rel, cid)
@@ -329,7 +329,7 @@ def _rewrite(root: Path, clause: Clause, nodes, origin_item, old_raw, numbers):
             del m["points"]
         return m
 
-    expected = [n.text for n in _flat_nodes(nodes)]
+    expected = [n.text for n in _flat_nodes(nodes)]  # type: ignore[attr-defined]
     for quote_all in (False, True):
         doc = yaml.load(data_bytes.decode("utf-8-sig"))
         originals.clear()

@@ -165,7 +165,7 @@ def render(instructions: list[Instruction], old: Doc, style: str = "un") -> list
                 assert ins.unit is not None
                 # the only paragraph of a part ("the text") is quoted without a label
                 named = len(path) > 1 or names.counts.get(ref, 0) > 1
-                lab = (ins.label or unit_label(path[-1], len(path), 2)) if named else ""
+                lab = (ins.label or unit_label(path[-1], len(path), 2) or "") if named else ""
                 block = _block((ins.unit,), len(path), lab)
         elif ins.kind == "insert-unit":
             kind = "paragraph" if not path else "point"
@@ -341,7 +341,7 @@ def _parse_block(lines: list[str], depth: int, article: bool, top_label: bool = 
         body = body[1:]
         top_label = sum(1 for ln in body if not ln.startswith(" ")) > 1
     roots: list = []
-    stack: list[tuple[int, list]] = []
+    stack: list[tuple[int, tuple[str, list]]] = []
     for ln in body:
         level = (len(ln) - len(ln.lstrip(" "))) // len(INDENT)
         text = ln[level * len(INDENT) :]
@@ -349,7 +349,7 @@ def _parse_block(lines: list[str], depth: int, article: bool, top_label: bool = 
         m = _LABEL.match(text)
         if (d > depth or top_label) and m and (m.group(1) if d == 1 else m.group(2)):
             text = text[m.end() :]
-        node = (text, [])
+        node: tuple[str, list] = (text, [])
         while stack and stack[-1][0] >= d:
             stack.pop()
         if not stack:
@@ -429,14 +429,14 @@ def _build(key: str, g: dict, block: list[str], reader: _Reader, number: str) ->
                 assert sm is not None
                 if (sm.group(1) is not None) != (not parent):
                     raise ValueError(f"{g['S']} is not where a {kind} goes")
-                found = (
+                found_at = (
                     int(sm.group(1)) - 1
                     if sm.group(1)
                     else parse_label(sm.group(2).lower(), len(parent) + 1)
                 )
-                if found is None:
+                if found_at is None:
                     raise ValueError(f"'{g['S']}' is not a label of a point at that level")
-                sib = found
+                sib = found_at
         if (kind == "paragraph") != (not parent):
             raise ValueError(f"a {kind} cannot be inserted there")
         where = key.split("-")[1]

@@ -224,7 +224,7 @@ def _hunks(old: str, new: str) -> list[tuple[int, str, str]]:
     for op in diff(old, new).ops:
         if op.kind == EQUAL:
             if cur is not None:
-                out.append(tuple(cur))  # type: ignore[arg-type]
+                out.append((cur[0], cur[1], cur[2]))
                 cur = None
             pos += len(op.old)
             continue
@@ -234,7 +234,7 @@ def _hunks(old: str, new: str) -> list[tuple[int, str, str]]:
         cur[2] += op.new
         pos += len(op.old)
     if cur is not None:
-        out.append(tuple(cur))  # type: ignore[arg-type]
+        out.append((cur[0], cur[1], cur[2]))
     return out
 
 

@@ -87,7 +87,7 @@ def amend(
     old, new = draft_doc(other), draft_doc(project)
     rendered = render(generate(old, new, project.amend_threshold), old, style)
     where = str(out) if out is not None else "<amendments>"
-    meta = dict(title=project.title, against=against, style=style, proposer=proposer)
+    meta: dict = dict(title=project.title, against=against, style=style, proposer=proposer)
     text = formats.term(rendered, **meta)
     check_roundtrip(text, False, old, new, where)
     data: str | bytes
