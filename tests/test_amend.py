@@ -414,3 +414,66 @@ def test_golden(case, style):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(got, encoding="utf-8")
     assert got == path.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- docx and akn
+
+
+def test_amend_docx_holds_every_line_and_is_deterministic(cli, revisions, tmp_path, monkeypatch):
+    import docx
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    a, b = tmp_path / "a.docx", tmp_path / "b.docx"
+    r = cli("amend", "--against", "HEAD~1", "--format", "docx", "-C", revisions)
+    assert r.exit_code == 2 and "give --out FILE.docx" in r.output
+    for out in (a, b):
+        assert (
+            cli(
+                "amend", "--against", "HEAD~1", "--format", "docx", "--out", out, "-C", revisions
+            ).exit_code
+            == 0
+        )
+    assert a.read_bytes() == b.read_bytes()
+    got = [p.text for p in docx.Document(str(a)).paragraphs]
+    want = [line.lstrip(" #") for line in SHEET.splitlines() if line.strip()]
+    assert got == want
+
+
+def test_amend_akn_is_a_valid_amendment_document(cli, revisions, tmp_path):
+    from test_akn import assert_valid, parse
+
+    out = tmp_path / "a.xml"
+    r = cli(
+        "amend",
+        "--against",
+        "HEAD~1",
+        "--format",
+        "akn",
+        "--proposer",
+        "ABC",
+        "--out",
+        out,
+        "-C",
+        revisions,
+    )
+    assert r.exit_code == 0
+    doc = parse(out.read_bytes())
+    assert_valid(doc)
+    ns = {"a": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
+    assert [e.tag.split("}")[1] for e in doc] == ["amendment"]
+    mods = doc.findall(".//a:mod", ns)
+    assert len(mods) == 8
+    assert "".join(mods[2].itertext()) == (
+        "3. In article 5, paragraph 2, the word may is replaced by shall."
+    )
+    assert [q.text for q in mods[2].findall("a:quotedText", ns)] == ["may", "shall"]
+    assert doc.find(".//a:FRBRWork/a:FRBRauthor", ns).get("href") == "#proposer"
+    assert doc.find(".//a:TLCOrganization[@eId='proposer']", ns).get("showAs") == "ABC"
+
+
+def test_proposer_is_named_in_the_heading(cli, revisions):
+    r = cli("amend", "--against", "HEAD~1", "--proposer", "ABC", "-C", revisions)
+    assert r.output.splitlines()[1] == (
+        "Against HEAD~1; style un. Proposed by ABC. Article, paragraph and point numbers refer "
+        "to the earlier draft."
+    )
