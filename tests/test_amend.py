@@ -477,3 +477,77 @@ def test_proposer_is_named_in_the_heading(cli, revisions):
         "Against HEAD~1; style un. Proposed by ABC. Article, paragraph and point numbers refer "
         "to the earlier draft."
     )
+
+
+# --------------------------------------------------------------------------- hostile amendment files
+
+HOSTILE = Path(__file__).resolve().parent / "hostile" / "amend"
+
+
+def _hostile(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "code", "message"),
+    [
+        (
+            (HOSTILE / "windows-1252.txt").read_bytes(),
+            1,
+            "encoding",
+            "not UTF-8 (byte 64); save the file as UTF-8",
+        ),
+        (
+            (HOSTILE / "bad-indentation.txt").read_bytes(),
+            1,
+            "amend-grammar",
+            "instruction 1: the quoted text is not indented as its levels",
+        ),
+        (
+            (HOSTILE / "missing-quoted-text.txt").read_bytes(),
+            1,
+            "amend-grammar",
+            "instruction 1: the quoted text is missing",
+        ),
+        (b'{"instructions": ' + b"[" * 100_000, 1, "amend-grammar", "JSON nested too deeply"),
+        (
+            b'{"instructions": 3}',
+            1,
+            "amend-grammar",
+            "a JSON amendment list has an 'instructions' list",
+        ),
+        (
+            b"x" * (3 * 1024 * 1024),
+            1,
+            "too-large",
+            "the file is 3145728 bytes; the limit is 2097152",
+        ),
+        (
+            b"1. In article 5, the words \xe2\x80\x9c"
+            + "” are replaced by “".encode() * 60_000
+            + b"\xe2\x80\x9d are deleted.\n",
+            1,
+            "amend-grammar",
+            "instruction 1: the sentence is 1140039 characters long; the limit is 20000 (quote long text as a whole paragraph instead)",
+        ),
+        (b"just some text\n", 1, "amend-grammar", "no instructions in the file"),
+    ],
+    ids=[
+        "windows-1252",
+        "bad-indentation",
+        "missing-quoted-text",
+        "deep-json",
+        "json-shape",
+        "too-large",
+        "long-sentence",
+        "empty",
+    ],
+)
+def test_hostile_amendment_files_are_one_error_line(cli, tmp_path, data, line, code, message):
+    older = copy_project(FIXTURES / "mini", tmp_path / "p")
+    path = _hostile(tmp_path, "a.txt", data)
+    r = cli("amend", "apply", path, "-C", older)
+    assert r.exit_code == 2
+    assert r.output == f"{path}:{line}:1: error[{code}]: {message}\n"

@@ -40,7 +40,7 @@ WORDS = [
 PUNCT = ["", "", "", ",", ";", ".", ":"]
 
 word = st.sampled_from(WORDS)
-text = st.lists(st.tuples(word, st.sampled_from(PUNCT)), min_size=1, max_size=12).map(
+text = st.lists(st.tuples(word, st.sampled_from(PUNCT)), min_size=1, max_size=8).map(
     lambda ws: " ".join(w + p for w, p in ws)
 )
 # an abstract article: (key, title, [paragraph: (text, [point text], ref key or None)])
@@ -49,9 +49,9 @@ paragraph = st.tuples(text, st.lists(text, max_size=3), st.none() | st.integers(
 
 @st.composite
 def drafts(draw):
-    n = draw(st.integers(1, 5))
+    n = draw(st.integers(1, 4))
     arts = [
-        [f"k{i}", draw(st.none() | text), draw(st.lists(paragraph, min_size=1, max_size=4))]
+        [f"k{i}", draw(st.none() | text), draw(st.lists(paragraph, min_size=1, max_size=3))]
         for i in range(n)
     ]
     preamble = draw(st.lists(text, max_size=2))

@@ -12,6 +12,7 @@ amended draft.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import sys
@@ -19,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..assemble import REF, _Numbers, _substitute
-from ..errors import InputError, InternalError, UsageError
+from ..errors import FileChangedOnDisk, InputError, InternalError, UsageError
 from ..model import Clause, OutlineEntry, Project
 from .doc import Doc, shape
 from .instructions import Node, _hunks, apply_nodes
@@ -93,8 +94,11 @@ def _clause_tree_items(items):
     return [(p.text, _clause_tree_items(p.points)) for p in items]
 
 
-def plan_writes(project: Project, old: Doc, instructions, new: Doc) -> list[tuple[str, bytes]]:
-    """The files to write (path relative to the project, bytes), all verified."""
+def plan_writes(
+    project: Project, old: Doc, instructions, new: Doc
+) -> list[tuple[str, bytes, bytes | None]]:
+    """The files to write: (path relative to the project, new bytes, the bytes it holds now
+    or ``None`` for a new file), all verified."""
     from ..loading.clauses import load_clause
 
     parts = apply_nodes(old, instructions)
@@ -189,7 +193,7 @@ def plan_writes(project: Project, old: Doc, instructions, new: Doc) -> list[tupl
         counts[cid] = (kind, len(nodes))
     numbers = _Numbers.from_counts(outline, counts)
 
-    writes: list[tuple[str, bytes]] = []
+    writes: list[tuple[str, bytes, bytes | None]] = []
     new_clauses: dict[str, Clause] = {}
 
     def origin_item(n: Node):
@@ -215,9 +219,12 @@ def plan_writes(project: Project, old: Doc, instructions, new: Doc) -> list[tupl
         clause = project.clauses.get(cid)
         if clause is None or _unchanged(cid, nodes, list(clause.paragraphs), origin_item, numbers):
             continue
-        out, reread = _rewrite(root, clause, nodes, origin_item, old_raw, numbers)
+        before = (root / clause.path).read_bytes()
+        if clause.digest and hashlib.sha256(before).hexdigest() != clause.digest.split(":")[-1]:
+            raise FileChangedOnDisk(clause.path)
+        out, reread = _rewrite(before, clause, nodes, origin_item, old_raw, numbers)
         new_clauses[cid] = reread
-        writes.append((clause.path, out))
+        writes.append((clause.path, out, before))
 
     from ..loading.writer import dump_clause
 
@@ -238,10 +245,11 @@ def plan_writes(project: Project, old: Doc, instructions, new: Doc) -> list[tupl
         rel = f"clauses/{cid}.yaml"
         out = dump_clause({k: v for k, v in data.items() if v is not None}, rel, cid)
         new_clauses[cid] = load_clause(out, rel, cid)
-        writes.append((rel, out))
+        writes.append((rel, out, None))
 
     if [e.clause_id for e in outline] != [e.clause_id for e in project.outline]:
-        writes.append((project.config_path, _outline_bytes(project, outline)))
+        cfg_before = (root / project.config_path).read_bytes()
+        writes.append((project.config_path, _outline_bytes(project, outline), cfg_before))
 
     # the whole check: the project these files make assembles to the amended draft
     from .run import draft_doc
@@ -270,7 +278,7 @@ def _unchanged(cid: str, nodes, paragraphs, origin_item, numbers) -> bool:
     return True
 
 
-def _rewrite(root: Path, clause: Clause, nodes, origin_item, old_raw, numbers):
+def _rewrite(data_bytes: bytes, clause: Clause, nodes, origin_item, old_raw, numbers):
     """(bytes, reloaded clause) of a clause file holding ``nodes``; round-trip emitted."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
@@ -278,7 +286,6 @@ def _rewrite(root: Path, clause: Clause, nodes, origin_item, old_raw, numbers):
     from ..loading.clauses import load_clause
 
     cid, rel = clause.id, clause.path
-    data_bytes = (root / rel).read_bytes()
     yaml = _yaml()
     originals: dict[tuple, CommentedMap] = {}
 

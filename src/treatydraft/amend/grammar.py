@@ -368,10 +368,19 @@ def _parse_block(lines: list[str], depth: int, article: bool, top_label: bool = 
     return tuple(freeze(n) for n in roots), number, title
 
 
+#: an instruction's sentence (its quoted text aside) is at most this long
+MAX_SENTENCE = 20_000
+
+
 def parse_one(number: str, sentence: str, block: list[str], old: Doc) -> Instruction:
     """One instruction; ``ValueError`` saying what is wrong with it."""
     reader = _Reader(old)
     sentence = sentence.strip()
+    if len(sentence) > MAX_SENTENCE:
+        raise ValueError(
+            f"the sentence is {len(sentence)} characters long; the limit is {MAX_SENTENCE}"
+            " (quote long text as a whole paragraph instead)"
+        )
     for key, pattern in _PATTERNS:
         m = pattern.fullmatch(sentence)
         if m is None:

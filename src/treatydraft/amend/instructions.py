@@ -212,8 +212,8 @@ def word_hunk(text: str, start: int, old: str, new: str) -> tuple:
                 got = _try(text, target, REPLACE, phrase, repl)
             if got:
                 return got
-    # the whole text: always anchors (it is unique), but say it as a replacement
-    return (REPLACE, text, target, None) if text else ("", "", target, None)
+    # nothing shorter anchors: the caller replaces the whole unit
+    return ("", "", target, None)
 
 
 def _hunks(old: str, new: str) -> list[tuple[int, str, str]]:

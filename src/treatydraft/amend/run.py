@@ -138,11 +138,15 @@ def read_instructions(project: Project, file: str | Path):
     try:
         data = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            [Diagnostic(shown, 1, 1, "error", "encoding", f"not UTF-8 (byte {exc.start})")]
-        ) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        message = f"not UTF-8 (byte {exc.start}); save the file as UTF-8"
+        raise InputError([Diagnostic(shown, line, 1, "error", "encoding", message)]) from None
     try:
         text, markdown = formats.text_of(data, shown)
+    except RecursionError:
+        raise InputError(
+            [Diagnostic(shown, 1, 1, "error", "amend-grammar", "JSON nested too deeply")]
+        ) from None
     except ValueError as exc:
         raise InputError([Diagnostic(shown, 1, 1, "error", "amend-grammar", str(exc))]) from None
     old = draft_doc(project)
@@ -187,10 +191,13 @@ def apply_file(project: Project, file: str | Path, *, check: bool = False) -> li
         ) from None
     writes = plan_writes(project, old, instructions, new)
     root = Path(project.root)
-    done = [("changed" if (root / rel).exists() else "created", rel) for rel, _ in writes]
+    done = [("changed" if before is not None else "created", rel) for rel, _, before in writes]
     if not check:
+        from ..errors import FileChangedOnDisk
         from ..fsio import write_atomic
 
-        for rel, data in writes:
-            write_atomic(root / rel, data)
+        for rel, data, before in writes:
+            if before is None and (root / rel).exists():
+                raise FileChangedOnDisk(rel)
+            write_atomic(root / rel, data, expect=before)
     return done
