@@ -551,3 +551,40 @@ def test_hostile_amendment_files_are_one_error_line(cli, tmp_path, data, line, c
     r = cli("amend", "apply", path, "-C", older)
     assert r.exit_code == 2
     assert r.output == f"{path}:{line}:1: error[{code}]: {message}\n"
+
+
+def test_apply_structural_changes_to_clause_files(cli, tmp_path):
+    """Deleted article, new heading, a point deleted and one inserted, a preamble paragraph
+    added, a paragraph moved to another article: applied to the older copy, the build is
+    the newer one, byte for byte."""
+    older = copy_project(REPO, tmp_path / "older")
+    newer = copy_project(REPO, tmp_path / "newer")
+    edit(newer / "treatydraft.yml", "      - prevention\n", "")
+    edit(newer / "clauses" / "definitions.yaml", "title: Definitions", "title: Use of terms")
+    d = newer / "clauses" / "definitions.yaml"
+    text = d.read_text(encoding="utf-8")
+    first_point = text.index("      - text: >-\n          any material that visually")
+    second_point = text.index("      - text: >-\n          any depiction")
+    d.write_text(
+        text[:first_point]
+        + "      - text: any representation of a child made by artificial means;\n"
+        + text[second_point:],
+        encoding="utf-8",
+    )
+    edit(
+        newer / "clauses" / "preamble.yaml",
+        "paragraphs:\n",
+        "paragraphs:\n  - text: Mindful of the speed of technological change,\n",
+    )
+    sheet = tmp_path / "a.md"
+    r = cli("amend", "--against", older, "--format", "md", "--out", sheet, "-C", newer)
+    assert r.exit_code == 0, r.output
+    body = sheet.read_text(encoding="utf-8")
+    assert "1. In the preamble, the following paragraph is inserted before paragraph 1:" in body
+    assert "In article 2, the heading is replaced by “Use of terms”." in body
+    assert "Article 4 is deleted." in body
+    r = cli("amend", "apply", sheet, "-C", older)
+    assert r.exit_code == 0, r.output
+    assert "changed treatydraft.yml" in r.output.splitlines()
+    assert _builds(older, tmp_path / "b1") == _builds(newer, tmp_path / "b2")
+    assert "prevention" not in (older / "treatydraft.yml").read_text(encoding="utf-8")

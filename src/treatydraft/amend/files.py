@@ -131,6 +131,7 @@ def plan_writes(
     if (root / "clauses").is_dir():
         taken |= {p.stem for p in (root / "clauses").glob("*.yaml")}
     article_ids: list[str] = []
+    titles: dict[str, str | None] = {}
     for node in parts:
         if node.deleted:
             continue
@@ -141,6 +142,7 @@ def plan_writes(
                 new_articles.append((node, cid))
             article_ids.append(node.key)
             holds[node.key] = [n for n in node.items if not n.deleted]
+            titles[node.key] = node.title
             continue
         clauses = by_kind[node.kind]
         live = [n for n in node.items if not n.deleted]
@@ -217,12 +219,17 @@ def plan_writes(
 
     for cid, nodes in holds.items():
         clause = project.clauses.get(cid)
-        if clause is None or _unchanged(cid, nodes, list(clause.paragraphs), origin_item, numbers):
+        if clause is None:
+            continue
+        title = titles.get(cid, clause.title)
+        if title == clause.title and _unchanged(
+            cid, nodes, list(clause.paragraphs), origin_item, numbers
+        ):
             continue
         before = (root / clause.path).read_bytes()
         if clause.digest and hashlib.sha256(before).hexdigest() != clause.digest.split(":")[-1]:
             raise FileChangedOnDisk(clause.path)
-        out, reread = _rewrite(before, clause, nodes, origin_item, old_raw, numbers)
+        out, reread = _rewrite(before, clause, title, nodes, origin_item, old_raw, numbers)
         new_clauses[cid] = reread
         writes.append((clause.path, out, before))
 
@@ -278,7 +285,7 @@ def _unchanged(cid: str, nodes, paragraphs, origin_item, numbers) -> bool:
     return True
 
 
-def _rewrite(data_bytes: bytes, clause: Clause, nodes, origin_item, old_raw, numbers):
+def _rewrite(data_bytes: bytes, clause: Clause, title, nodes, origin_item, old_raw, numbers):
     """(bytes, reloaded clause) of a clause file holding ``nodes``; round-trip emitted."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
@@ -341,6 +348,17 @@ def _rewrite(data_bytes: bytes, clause: Clause, nodes, origin_item, old_raw, num
         doc = yaml.load(data_bytes.decode("utf-8-sig"))
         originals.clear()
         collect(doc.get("paragraphs"), ("paragraphs",))
+        if title != clause.title:
+            if title is None:
+                del doc["title"]
+            else:
+                was = doc.get("title")
+                kind = type(was) if isinstance(was, ScalarString) else None
+                doc["title"] = (
+                    DoubleQuotedScalarString(title)
+                    if quote_all
+                    else (kind(title) if kind is not None and "\n" not in title else title)
+                )
         seq = doc["paragraphs"]
         new_items = [item_map(n, quote_all) for n in nodes]
         del seq[:]
@@ -354,7 +372,10 @@ def _rewrite(data_bytes: bytes, clause: Clause, nodes, origin_item, old_raw, num
             reread = load_clause(out, rel, cid)
         except InputError:
             continue
-        if [_substitute(t, numbers) for t in _flat(reread.paragraphs)] == expected:
+        if (
+            reread.title == title
+            and [_substitute(t, numbers) for t in _flat(reread.paragraphs)] == expected
+        ):
             return out, reread
     raise InternalError(
         f"{rel}:1:1: error[internal]: the amended clause does not load back to the amended text; nothing written"

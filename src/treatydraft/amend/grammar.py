@@ -164,7 +164,7 @@ def render(instructions: list[Instruction], old: Doc, style: str = "un") -> list
             if ins.kind == "replace-unit":
                 assert ins.unit is not None
                 # the only paragraph of a part ("the text") is quoted without a label
-                named = len(path) > 1 or names.counts.get(ref, 0) > 1
+                named = len(path) > 1 or (ref.kind == "article" and names.counts.get(ref, 0) > 1)
                 lab = (ins.label or unit_label(path[-1], len(path), 2) or "") if named else ""
                 block = _block((ins.unit,), len(path), lab)
         elif ins.kind == "insert-unit":
@@ -182,7 +182,9 @@ def render(instructions: list[Instruction], old: Doc, style: str = "un") -> list
                     A=f["A"], S=own, SA=names.full(ref, sib), K=kind
                 )
             assert ins.unit is not None
-            block = _block((ins.unit,), len(path) + 1, ins.label or "1")
+            # preamble and testimonium paragraphs are not numbered
+            lab = ins.label or "1" if ref.kind == "article" or path else ""
+            block = _block((ins.unit,), len(path) + 1, lab)
         elif ins.kind == "heading":
             line = (
                 t["heading"].format(**f, T=ins.new) if ins.new else t["heading-delete"].format(**f)
@@ -449,7 +451,8 @@ def _build(key: str, g: dict, block: list[str], reader: _Reader, number: str) ->
         if (kind == "paragraph") != (not parent):
             raise ValueError(f"a {kind} cannot be inserted there")
         where = key.split("-")[1]
-        units, _, _ = _parse_block(block, len(parent) + 1, False)
+        numbered = ref.kind == "article" or bool(parent)
+        units, _, _ = _parse_block(block, len(parent) + 1, False, numbered)
         if len(units) != 1:
             raise ValueError("the quoted text must be one unit")
         return Instruction(
@@ -468,7 +471,7 @@ def _build(key: str, g: dict, block: list[str], reader: _Reader, number: str) ->
                 raise ValueError("a deletion has no quoted text under it")
             return Instruction("delete-unit", ref, path, number=number)
         if key == "replace-unit":
-            named = len(path) > 1 or reader.counts.get(ref, 0) > 1
+            named = len(path) > 1 or (ref.kind == "article" and reader.counts.get(ref, 0) > 1)
             units, _, _ = _parse_block(block, len(path), False, named)
             if len(units) != 1:
                 raise ValueError("the quoted text must be one unit")

@@ -360,7 +360,7 @@ class _Gen:
                     )
                 a = unit_label(i, depth, len(old))
                 b = unit_label(j, depth, len(new))
-                if a is not None and b is not None and a != b:
+                if numbered and a is not None and b is not None and a != b:
                     renumbered.append((a, b))
             elif i is not None:
                 self.out.append(Instruction("delete-unit", ref, (*path, i)))
