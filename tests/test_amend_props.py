@@ -3,7 +3,11 @@ turn the earlier draft into the current one — apply(old, amend(old, new)) == n
 
 from __future__ import annotations
 
-from hypothesis import given
+import json
+import tempfile
+from pathlib import Path
+
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from treatydraft.amend.doc import Part, Unit, shape
@@ -84,9 +88,10 @@ def materialise(preamble, arts):
 
 
 @st.composite
-def edited(draw):
+def edited_abstract(draw):
+    """(earlier, current) abstract drafts: (preamble texts, articles)."""
     preamble, arts = draw(drafts())
-    old = materialise(preamble, arts)
+    old = (list(preamble), [list(a) for a in arts])
     arts = [[k, t, list(ps)] for k, t, ps in arts]
     preamble = list(preamble)
     for _ in range(draw(st.integers(1, 6))):
@@ -168,8 +173,13 @@ def edited(draw):
             else:
                 preamble.insert(draw(st.integers(0, len(preamble))), draw(text))
     arts = [x for x in arts if x[2]]
-    new = materialise(preamble, arts)
-    return old, new
+    return old, (preamble, arts)
+
+
+@st.composite
+def edited(draw):
+    old, new = draw(edited_abstract())
+    return materialise(*old), materialise(*new)
 
 
 @given(edited(), st.sampled_from(["un", "eu"]), st.sampled_from([0.3, 0.5, 1.0]))
@@ -189,3 +199,57 @@ def test_applying_the_generated_instructions_gives_the_new_draft(pair, style, th
 def test_an_unchanged_unit_is_never_cited(pair):
     old, _ = pair
     assert generate(old, old) == []
+
+
+# --------------------------------------------------------------------------- through the files
+
+
+def write_project(root: Path, preamble, arts) -> None:
+    """An abstract draft as a project on disk; references as {{ ref() }}."""
+    keys = {a[0] for a in arts}
+    (root / "clauses").mkdir(parents=True)
+    outline = ["pre", *(a[0] for a in arts)]
+    (root / "treatydraft.yml").write_text(
+        "title: T\noutline:\n" + "".join(f"  - {c}\n" for c in outline), encoding="utf-8"
+    )
+    q = json.dumps
+
+    def item(text, indent):
+        return f"{indent}- text: {q(text, ensure_ascii=False)}\n"
+
+    lines = ["id: pre", "kind: preamble", "paragraphs:"]
+    (root / "clauses" / "pre.yaml").write_text(
+        "\n".join(lines) + "\n" + "".join(item(t, "  ") for t in preamble), encoding="utf-8"
+    )
+    for key, title, paras in arts:
+        out = [f"id: {key}\n"]
+        if title is not None:
+            out.append(f"title: {q(title, ensure_ascii=False)}\n")
+        out.append("paragraphs:\n")
+        for t, pts, ref in paras:
+            if ref is not None and f"k{ref}" in keys:
+                t = f'{t} See {{{{ ref("k{ref}") }}}}.'
+            out.append(item(t, "  "))
+            if pts:
+                out.append("    points:\n")
+                out.extend(item(p, "      ") for p in pts)
+        (root / "clauses" / f"{key}.yaml").write_text("".join(out), encoding="utf-8")
+
+
+@settings(max_examples=50)
+@given(edited_abstract(), st.sampled_from(["un", "eu"]))
+def test_amend_apply_on_files_gives_the_current_draft(pair, style):
+    from treatydraft.amend.run import amend, apply_file, draft_doc
+    from treatydraft.api import load_project
+
+    (pre_old, arts_old), (pre_new, arts_new) = pair
+    assume(pre_old and pre_new)
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        write_project(base / "old", pre_old, arts_old)
+        write_project(base / "new", pre_new, arts_new)
+        sheet = base / "a.md"
+        new = load_project(base / "new")
+        amend(new, str(base / "old"), style=style, fmt="md", out=sheet)
+        apply_file(load_project(base / "old"), sheet)
+        assert shape(draft_doc(load_project(base / "old"))) == shape(draft_doc(new))

@@ -20,7 +20,7 @@ from lxml import etree
 from ..akn import AKN_NS, LANGUAGES, _e, draft_date, slug
 from ..model import Project
 from ..render.common import ILLEGAL
-from .formats import NOTE, _groups
+from .formats import EMPTY, NOTE, _groups
 from .grammar import Rendered
 
 _QUOTED = re.compile(r"“([^“”]*)”")
@@ -106,7 +106,7 @@ def render_akn(
     by = f" Proposed by {proposer}." if proposer else ""
     _e(heading, "p", _text(f"Against {against}; style {style}.{by} {NOTE}"))
     if not items:
-        _e(_e(body, "amendmentContent", eId="amdcont_1"), "p", "No amendments.")
+        _e(_e(body, "amendmentContent", eId="amdcont_1"), "p", EMPTY)
     for n, (group, rs) in enumerate(_groups(items), start=1):
         content = _e(body, "amendmentContent", eId=f"amdcont_{n}")
         _e(content, "p", _text(group), class_="heading")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ..render.common import ILLEGAL
 from ..reproducible import normalise_zip, source_date_epoch
-from .formats import _groups, _intro
+from .formats import EMPTY, _groups, _intro
 from .grammar import Rendered
 
 
@@ -37,7 +37,7 @@ def render_docx(
     add(f"Amendments to {title}", "Treaty Title")
     add(_intro(title, against, style, proposer), "Treaty Text")
     if not items:
-        add("No amendments: the two drafts are the same.", "Treaty Text")
+        add(EMPTY, "Treaty Text")
     for group, rs in _groups(items):
         add(group, "Article Heading")
         for r in rs:

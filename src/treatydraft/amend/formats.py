@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from .grammar import Rendered, escape_md
 
 NOTE = "Article, paragraph and point numbers refer to the earlier draft."
+EMPTY = "No amendments: the two drafts are the same."
 
 
 def _groups(items: Sequence[Rendered]) -> list[tuple[str, list[Rendered]]]:
@@ -29,7 +30,7 @@ def term(items, *, title: str, against: str, style: str, proposer: str | None = 
     lines = [f"Amendments to {title}"]
     lines.append(_intro(title, against, style, proposer))
     if not items:
-        lines += ["", "No amendments: the two drafts are the same."]
+        lines += ["", EMPTY]
     for group, rs in _groups(items):
         lines += ["", group]
         for r in rs:
@@ -44,7 +45,7 @@ def md(items, *, title: str, against: str, style: str, proposer: str | None = No
         escape_md(_intro(title, against, style, proposer)),
     ]
     if not items:
-        lines += ["", "No amendments: the two drafts are the same."]
+        lines += ["", EMPTY]
     for group, rs in _groups(items):
         lines += ["", f"## {escape_md(group)}", ""]
         for r in rs:
@@ -107,5 +108,5 @@ def text_of(data: str, name: str) -> tuple[str, bool]:
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 raise ValueError("each JSON instruction has its 'text'")
             texts.append(item["text"])
-        return "\n".join(texts) + "\n", False
+        return ("\n".join(texts) if texts else EMPTY) + "\n", False
     return data, stripped.startswith("# ") or name.endswith(".md")

@@ -160,7 +160,7 @@ def read_instructions(project: Project, file: str | Path):
                 )
             ]
         ) from None
-    if not instructions:
+    if not instructions and formats.EMPTY not in text:
         raise InputError(
             [Diagnostic(shown, 1, 1, "error", "amend-grammar", "no instructions in the file")]
         )
