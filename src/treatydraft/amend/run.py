@@ -44,6 +44,21 @@ def _first_difference(got: Doc, want: Doc) -> str:
     return "the texts differ"
 
 
+def _hint(old: Doc, new: Doc) -> str:
+    """A known limit the drafts run into, if any."""
+    for doc in (old, new):
+        for part in doc:
+            stack = list(part.items)
+            texts = [part.title or ""]
+            while stack:
+                u = stack.pop()
+                texts.append(u.text)
+                stack.extend(u.items)
+            if any("\n" in t or "\r" in t for t in texts):
+                return " (texts with line breaks cannot be quoted in instructions yet)"
+    return ""
+
+
 def check_roundtrip(text: str, markdown: bool, old: Doc, new: Doc, where: str) -> None:
     """The invariant: the instructions as written, read back and applied to the earlier
     draft, give exactly the current one; else :class:`InternalError`."""
@@ -53,11 +68,11 @@ def check_roundtrip(text: str, markdown: bool, old: Doc, new: Doc, where: str) -
         got = apply(old, parse(text, old, markdown=markdown))
     except (GrammarError, ApplyError) as exc:
         raise InternalError(
-            f"{where}:1:1: error[internal]: the generated instructions do not read back and apply ({exc}); nothing written"
+            f"{where}:1:1: error[internal]: the generated instructions do not read back and apply ({exc}){_hint(old, new)}; nothing written"
         ) from None
     if shape(got) != shape(new):
         raise InternalError(
-            f"{where}:1:1: error[internal]: the generated instructions do not turn the earlier draft into the current one ({_first_difference(got, new)}); nothing written"
+            f"{where}:1:1: error[internal]: the generated instructions do not turn the earlier draft into the current one ({_first_difference(got, new)}){_hint(old, new)}; nothing written"
         )
 
 
