@@ -588,3 +588,27 @@ def test_apply_structural_changes_to_clause_files(cli, tmp_path):
     assert "changed treatydraft.yml" in r.output.splitlines()
     assert _builds(older, tmp_path / "b1") == _builds(newer, tmp_path / "b2")
     assert "prevention" not in (older / "treatydraft.yml").read_text(encoding="utf-8")
+
+
+def test_apply_keeps_a_file_own_list_indentation(cli, tmp_path):
+    def project(root: Path, word: str) -> Path:
+        (root / "clauses").mkdir(parents=True)
+        (root / "treatydraft.yml").write_text("title: T\noutline:\n- a\n- b\n", encoding="utf-8")
+        (root / "clauses" / "a.yaml").write_text(
+            "id: a  # first\ntitle: A\nparagraphs:\n- text: One text.\n  provenance: {relation: new}\n"
+            f"- text: Two {word} texts.\n  points:\n  - text: first;\n  - text: 'second.'\n",
+            encoding="utf-8",
+        )
+        (root / "clauses" / "b.yaml").write_text(
+            "id: b\nparagraphs:\n- text: Three.\n", encoding="utf-8"
+        )
+        return root
+
+    old, new = project(tmp_path / "old", "small"), project(tmp_path / "new", "large")
+    sheet = tmp_path / "a.txt"
+    assert cli("amend", "--against", old, "--out", sheet, "-C", new).exit_code == 0
+    assert "In article 1, paragraph 2, the word “small” is replaced by “large”." in (
+        sheet.read_text(encoding="utf-8")
+    )
+    assert cli("amend", "apply", sheet, "-C", old).exit_code == 0
+    assert (old / "clauses" / "a.yaml").read_bytes() == (new / "clauses" / "a.yaml").read_bytes()

@@ -67,9 +67,9 @@ def unit_label(index: int, depth: int, siblings: int) -> str | None:
 
 def parse_label(text: str, depth: int) -> int | None:
     """The 0-based index a label stands for at ``depth``, or ``None`` if it is not one."""
-    for i in range(0, 2000):
+    if depth == 1:
+        return int(text) - 1 if text.isdigit() and int(text) > 0 else None
+    for i in range(1000):
         if label(i, depth) == text:
             return i
-        if depth == 1 and not text.isdigit():
-            return None
     return None

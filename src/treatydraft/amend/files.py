@@ -26,13 +26,17 @@ from .doc import Doc, shape
 from .instructions import Node, _hunks, apply_nodes
 
 
-def _yaml():
+def _yaml(text: str = ""):
+    """A round-trip emitter; list indentation as the file has it (``paragraphs:`` then
+    ``  - text:`` is the default)."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
     yaml.width = sys.maxsize
     yaml.preserve_quotes = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    m = re.search(r"^(?:paragraphs|outline):[ \t]*\r?\n((?:[ \t]*#.*\r?\n)*)( *)- ", text, re.M)
+    offset = len(m.group(2)) if m else 2
+    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
     yaml.allow_unicode = True
     return yaml
 
@@ -84,14 +88,6 @@ def raw_text(raw: str, target: str, numbers: _Numbers) -> str:
             return target  # the change touches a reference: the words as they read
     result = "".join(w for w, _ in out)
     return result if _substitute(result, numbers) == target else target
-
-
-def _clause_tree(clause: Clause):
-    return [(p.text, _clause_tree_items(p.points)) for p in clause.paragraphs]
-
-
-def _clause_tree_items(items):
-    return [(p.text, _clause_tree_items(p.points)) for p in items]
 
 
 def plan_writes(
@@ -293,7 +289,7 @@ def _rewrite(data_bytes: bytes, clause: Clause, title, nodes, origin_item, old_r
     from ..loading.clauses import load_clause
 
     cid, rel = clause.id, clause.path
-    yaml = _yaml()
+    yaml = _yaml(data_bytes.decode("utf-8-sig"))
     originals: dict[tuple, CommentedMap] = {}
 
     def collect(seq, path):
@@ -433,7 +429,7 @@ def _outline_bytes(project: Project, outline: list[OutlineEntry]) -> bytes:
 
     path = Path(project.root) / project.config_path
     data = path.read_bytes()
-    yaml = _yaml()
+    yaml = _yaml(data.decode("utf-8-sig"))
     doc = yaml.load(data.decode("utf-8-sig"))
     seq = doc["outline"]
     want = [e.clause_id for e in outline]
