@@ -612,3 +612,19 @@ def test_apply_keeps_a_file_own_list_indentation(cli, tmp_path):
     )
     assert cli("amend", "apply", sheet, "-C", old).exit_code == 0
     assert (old / "clauses" / "a.yaml").read_bytes() == (new / "clauses" / "a.yaml").read_bytes()
+
+
+def test_an_article_moved_keeps_its_clause_file(cli, tmp_path):
+    older = copy_project(REPO, tmp_path / "older")
+    newer = copy_project(REPO, tmp_path / "newer")
+    cfg = newer / "treatydraft.yml"
+    edit(cfg, "      - prevention\n", "")
+    edit(cfg, "      - reporting\n", "      - reporting\n      - prevention\n")
+    sheet = tmp_path / "a.txt"
+    assert cli("amend", "--against", older, "--out", sheet, "-C", newer).exit_code == 0
+    text = sheet.read_text(encoding="utf-8")
+    assert "Article 4 is deleted." in text
+    assert "The following article is inserted after article 6:" in text
+    r = cli("amend", "apply", sheet, "-C", older)
+    assert r.exit_code == 0 and r.output == "changed treatydraft.yml\n"
+    assert (older / "treatydraft.yml").read_bytes() == cfg.read_bytes()

@@ -23,7 +23,7 @@ from ..assemble import REF, _Numbers, _substitute
 from ..errors import FileChangedOnDisk, InputError, InternalError, UsageError
 from ..model import Clause, OutlineEntry, Project
 from .doc import Doc, shape
-from .instructions import Node, _hunks, apply_nodes
+from .instructions import Node, _freeze, _hunks, apply_nodes
 
 
 def _yaml(text: str = ""):
@@ -128,11 +128,22 @@ def plan_writes(
         taken |= {p.stem for p in (root / "clauses").glob("*.yaml")}
     article_ids: list[str] = []
     titles: dict[str, str | None] = {}
+    # an article deleted and inserted elsewhere unchanged keeps its clause file: it moves
+    gone = {
+        (old[n.origin[0]].title, old[n.origin[0]].items): n.key
+        for n in parts
+        if n.kind == "article" and n.deleted and n.origin is not None
+    }
+    moved: set[str] = set()
     for node in parts:
         if node.deleted:
             continue
         if node.kind == "article":
-            if node.origin is None or not node.key:
+            same = gone.pop((node.title, _freeze(node.items)), None)
+            if node.origin is None and same is not None:
+                node.key = same
+                moved.add(same)
+            elif node.origin is None or not node.key:
                 cid = _slug(node.title, taken, str(len(article_ids) + 1))
                 node.key = cid
                 new_articles.append((node, cid))
@@ -145,7 +156,7 @@ def plan_writes(
         if not clauses:
             if live:
                 raise UsageError(
-                    f"the amendments add to the {node.kind}, but the outline has no {part.kind} clause to hold it"
+                    f"the amendments add to the {node.kind}, but the outline has no {node.kind} clause to hold it"
                 )
             continue
         for c in clauses:
@@ -159,7 +170,9 @@ def plan_writes(
     # the new outline
     old_article_ids = [c for c in order if project.clauses[c].kind == "article"]
     deleted = [c for c in old_article_ids if c not in article_ids]
-    outline = [e for e in project.outline if e.clause_id not in deleted]
+    outline = [
+        e for e in project.outline if e.clause_id not in deleted and e.clause_id not in moved
+    ]
     for cid in article_ids:
         if any(e.clause_id == cid for e in outline):
             continue
@@ -215,7 +228,7 @@ def plan_writes(
 
     for cid, nodes in holds.items():
         clause = project.clauses.get(cid)
-        if clause is None:
+        if clause is None or cid in moved:
             continue
         title = titles.get(cid, clause.title)
         if title == clause.title and _unchanged(
@@ -252,7 +265,7 @@ def plan_writes(
 
     if [e.clause_id for e in outline] != [e.clause_id for e in project.outline]:
         cfg_before = (root / project.config_path).read_bytes()
-        writes.append((project.config_path, _outline_bytes(project, outline), cfg_before))
+        writes.append((project.config_path, _outline_bytes(project, outline, moved), cfg_before))
 
     # the whole check: the project these files make assembles to the amended draft
     from .run import draft_doc
@@ -417,7 +430,7 @@ def _flat_nodes(nodes) -> list[str]:
     return out
 
 
-def _outline_bytes(project: Project, outline: list[OutlineEntry]) -> bytes:
+def _outline_bytes(project: Project, outline: list[OutlineEntry], moved: set[str]) -> bytes:
     """``treatydraft.yml`` with the outline's clause lists edited to ``outline`` (chapters and
     everything else kept), verified by reading the outline back."""
     from ruamel.yaml.comments import CommentedSeq
@@ -436,11 +449,11 @@ def _outline_bytes(project: Project, outline: list[OutlineEntry]) -> bytes:
     # rebuild each list in place: keep ids that stay, drop deleted, add inserted after the
     # id they follow in ``want``
     lists = [seq] + [item["clauses"] for item in seq if isinstance(item, dict)]
-    present = {x for lst in lists for x in lst if isinstance(x, str)}
     for lst in lists:
         for x in list(lst):
-            if isinstance(x, str) and x not in want:
+            if isinstance(x, str) and (x not in want or x in moved):
                 lst.remove(x)
+    present = {x for lst in lists for x in lst if isinstance(x, str)}
     for k, cid in enumerate(want):
         if cid in present:
             continue
