@@ -374,9 +374,11 @@ def _parse_block(lines: list[str], depth: int, article: bool, top_label: bool = 
 MAX_SENTENCE = 20_000
 
 
-def parse_one(number: str, sentence: str, block: list[str], old: Doc) -> Instruction:
+def parse_one(
+    number: str, sentence: str, block: list[str], old: Doc, reader: _Reader | None = None
+) -> Instruction:
     """One instruction; ``ValueError`` saying what is wrong with it."""
-    reader = _Reader(old)
+    reader = reader or _Reader(old)
     sentence = sentence.strip()
     if len(sentence) > MAX_SENTENCE:
         raise ValueError(
@@ -531,6 +533,7 @@ def parse(text: str, old: Doc, *, markdown: bool = False) -> list[Instruction]:
     current: tuple[str, int, str] | None = None
     block: list[str] = []
     seen: set[str] = set()
+    reader = _Reader(old)
 
     def flush():
         if current is None:
@@ -540,7 +543,7 @@ def parse(text: str, old: Doc, *, markdown: bool = False) -> list[Instruction]:
             raise GrammarError(number, lineno, f"instruction {number} is numbered twice")
         seen.add(number)
         try:
-            out.append(replace(parse_one(number, sentence, block, old), line=lineno))
+            out.append(replace(parse_one(number, sentence, block, old, reader), line=lineno))
         except ValueError as exc:
             raise GrammarError(number, lineno, str(exc)) from None
 

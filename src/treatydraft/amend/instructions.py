@@ -305,6 +305,22 @@ def _pair_replacements(steps):
 
 
 def _lcs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int | None, int | None]]:
+    """Longest common subsequence steps; the common head and tail are matched first."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    middle = _lcs_core(a[head : len(a) - tail], b[head : len(b) - tail])
+    return (
+        [(k, k) for k in range(head)]
+        + [(None if i is None else i + head, None if j is None else j + head) for i, j in middle]
+        + [(len(a) - tail + k, len(b) - tail + k) for k in range(tail)]
+    )
+
+
+def _lcs_core(a: Sequence[str], b: Sequence[str]) -> list[tuple[int | None, int | None]]:
     n, m = len(a), len(b)
     best = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
