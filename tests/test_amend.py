@@ -140,11 +140,14 @@ def test_amend_eu_style(cli, revisions):
 def _builds(project: Path, out: Path) -> dict[str, bytes]:
     from treatydraft import api
 
-    api.build(api.load_project(project), formats=["md", "html"], out=out)
+    api.build(api.load_project(project), formats=["md", "html", "docx"], out=out)
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
-def test_amend_apply_reproduces_the_newer_build_byte_for_byte(cli, revisions, tmp_path):
+def test_amend_apply_reproduces_the_newer_build_byte_for_byte(
+    cli, revisions, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     sheet = tmp_path / "amendments.md"
     r = cli("amend", "--against", "HEAD~1", "--format", "md", "--out", sheet, "-C", revisions)
     assert r.exit_code == 0 and r.output == f"wrote {sheet}\n"
@@ -628,3 +631,34 @@ def test_an_article_moved_keeps_its_clause_file(cli, tmp_path):
     r = cli("amend", "apply", sheet, "-C", older)
     assert r.exit_code == 0 and r.output == "changed treatydraft.yml\n"
     assert (older / "treatydraft.yml").read_bytes() == cfg.read_bytes()
+
+
+def test_amend_json_carries_each_instruction_and_reads_back(cli, revisions, tmp_path):
+    import json
+
+    r = cli("amend", "--against", "HEAD~1", "--format", "json", "-C", revisions)
+    assert r.exit_code == 0
+    doc = json.loads(r.output)
+    assert (doc["against"], doc["style"], doc["proposer"]) == ("HEAD~1", "un", None)
+    words = doc["instructions"][2]
+    assert words == {
+        "number": "3",
+        "group": "Article 5 — Measures against websites containing or disseminating online "
+        "child sexual abuse material",
+        "kind": "words",
+        "text": "3. In article 5, paragraph 2, the word “may” is replaced by “shall”.",
+        "part": {"kind": "article", "number": 5},
+        "path": [1],
+        "op": "replace",
+        "old": "may",
+        "new": "shall",
+        "which": None,
+    }
+    inserted = doc["instructions"][1]
+    assert inserted["kind"] == "insert-article" and inserted["label"] == "5"
+    assert inserted["units"][1]["items"][0]["text"] == "mutual legal assistance;"
+    sheet = tmp_path / "a.json"
+    sheet.write_text(r.output, encoding="utf-8")
+    older = copy_project(REPO, tmp_path / "older")
+    assert cli("amend", "apply", sheet, "-C", older).exit_code == 0
+    assert _builds(older, tmp_path / "b1") == _builds(revisions, tmp_path / "b2")
