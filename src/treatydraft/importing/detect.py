@@ -1,0 +1,52 @@
+"""Which reader a document needs, from its content (never from its name)."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ..errors import InputError
+from . import akn, eurlex_html, formex
+from .model import Document
+from .xmlsafe import error, parse_html, parse_xml
+
+_XML_START = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<", re.S)
+_HTML = re.compile(rb"<html[\s>]|<!DOCTYPE\s+html", re.I)
+
+
+def read(data: bytes, path: str) -> Document:
+    """Parse ``data`` with the reader its content calls for."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf")
+    if not _XML_START.match(head):
+        if head.lstrip()[:1] == b"%" or head[:5] == b"%PDF-":
+            raise error(path, 1, 1, "import-format", "a PDF; download the HTML or XML instead")
+        raise error(
+            path,
+            1,
+            1,
+            "import-format",
+            "not XML or HTML; expected Formex 4, Akoma Ntoso 3.0 or a EUR-Lex XHTML page",
+        )
+    try:
+        root = parse_xml(data, path)
+    except InputError as exc:  # an HTML page that is not well-formed XML is read as HTML
+        if not _HTML.search(head) or exc.diagnostics[0].code != "xml-syntax":
+            raise
+        root = parse_html(data, path)
+    doc = Document("", "")
+    if formex.sniff(root):
+        return formex.read(root, doc)
+    if akn.sniff(root):
+        return akn.read(root, doc)
+    if eurlex_html.sniff(root):
+        return eurlex_html.read(root, doc)
+    tag = etree.QName(root).localname if isinstance(root.tag, str) else "?"
+    raise error(
+        path,
+        root.sourceline or 1,
+        1,
+        "import-format",
+        f"unknown document (root element <{tag}>); expected Formex 4 (<ACT>, <CONS.ACT>), "
+        "Akoma Ntoso 3.0 (<akomaNtoso>) or a EUR-Lex XHTML page",
+    )

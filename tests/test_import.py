@@ -1,0 +1,184 @@
+"""`treatydraft sources import` (§11): real official files in, §3 sources out, verbatim.
+
+The real files are in tests/fixtures/official/ (origins and licences in its README).
+Quirks that none of the real files shows (13a numbering, QUOT.S) are tested on small
+documents written here in the same Formex structure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from treatydraft.importing import detect
+from treatydraft.importing.importer import parse_source_text
+from treatydraft.importing.writer import OriginInfo, render
+
+OFFICIAL = FIXTURES / "official"
+FMX_903 = OFFICIAL / "L_202400903EN.000101.fmx.xml"
+HTML_903 = OFFICIAL / "L_202400903EN.cellar-DOC_1.html"
+FMX_1319 = OFFICIAL / "L_2011334EN.01002501.xml"
+HTML_LEGACY = OFFICIAL / "lexparency-crr-oj-legacy-classes.html"
+AKN_UK = OFFICIAL / "oasis-uk_pga-2014-27-enacted-data.xml"
+
+
+def load(path: Path, sid: str = "s"):
+    """Read a file and load what the importer writes for it with the project's §3 reader."""
+    data = path.read_bytes()
+    doc = detect.read(data, path.name)
+    text = render(doc, sid, OriginInfo(hashlib.sha256(data).hexdigest(), "2026-01-01"), "en")
+    return doc, parse_source_text(text, sid), text
+
+
+def formex(articles: str, extra: str = "") -> bytes:
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><ACT><BIB.INSTANCE><LG.DOC>EN</LG.DOC>"
+        "<NO.DOC><NO.CURRENT>7</NO.CURRENT><YEAR>2020</YEAR></NO.DOC></BIB.INSTANCE>"
+        "<TITLE><TI><P>Regulation (EU) 2020/7 of 1 January 2020</P></TI></TITLE>"
+        f"<ENACTING.TERMS>{articles}</ENACTING.TERMS>{extra}</ACT>"
+    ).encode()
+
+
+@pytest.fixture
+def project(tmp_path, cli):
+    root = tmp_path / "p"
+    assert cli("init", root).exit_code == 0
+    return root
+
+
+# --------------------------------------------------------------------------- Formex
+
+
+def test_formex_903_articles_and_front_matter():
+    doc, src, text = load(FMX_903, "reg-2024-903")
+    assert (doc.format, doc.layout) == ("formex", "oj-act")
+    assert [a.address for a in src.articles] == [str(n) for n in range(1, 24)]
+    assert len(src.recitals) == 57
+    assert src.meta["celex"] == "32024R0903"
+    assert src.short == "Regulation (EU) 2024/903"
+    assert src.index["1"].heading == "Subject matter and scope"
+    assert (
+        src.index["3(2)(b)"].text
+        == "the stakeholders to which the binding requirements are relevant;"
+    )
+    assert "sha256: f3ea062af02dd305ef0c2df5b0482ae1135cacb89bd68550d29df0f3773ca93b" in text
+    assert "format: formex (layout: oj-act)" in src.meta["origin"]
+
+
+def test_formex_quote_marks_restored_from_their_code_points():
+    _, src, _ = load(FMX_903)
+    assert src.index["2(1)"].text.startswith("‘cross-border interoperability’ means the ability")
+    assert "(the ‘Board’)" in src.index["3(2)"].full_text()
+
+
+def test_formex_footnotes_out_of_the_text_and_kept_as_notes():
+    doc, src, text = load(FMX_903)
+    assert src.index["2(3)"].text.endswith("of the European Parliament and of the Council;")
+    assert "OJ L 333" not in src.index["2"].full_text()
+    notes = text.split("\n## Notes\n", 1)[1]
+    assert "(14) Directive (EU) 2022/2555 of the European Parliament and of the Council" in notes
+    assert len(doc.notes) == 20
+
+
+def test_formex_small_act_articles_without_paragraph_numbers():
+    _, src, _ = load(FMX_1319)
+    assert [a.address for a in src.articles] == ["1", "2"]
+    assert src.index["2"].text == (
+        "This Regulation shall enter into force on the day of its publication in the "
+        "Official Journal of the European Union."
+    )
+    assert src.meta["celex"] == "32011R1319"
+
+
+def test_formex_13a_numbering_and_nbsp():
+    data = formex(
+        "<ARTICLE><TI.ART>Article 13</TI.ART><ALINEA>One.</ALINEA></ARTICLE>"
+        "<ARTICLE><TI.ART>Article\u00a013a</TI.ART><STI.ART>Added</STI.ART>"
+        "<PARAG><NO.PARAG>1.</NO.PARAG><ALINEA>Member\u00a0States shall act.</ALINEA></PARAG>"
+        "</ARTICLE>"
+    )
+    doc = detect.read(data, "x.xml")
+    text = render(doc, "s", OriginInfo("0" * 64, "2026-01-01"), "en")
+    src = parse_source_text(text, "s")
+    assert [a.address for a in src.articles] == ["13", "13a"]
+    assert src.index["13a(1)"].text == "Member States shall act."
+    assert "\u00a0" not in text
+
+
+def test_formex_quoted_articles_are_not_articles_of_the_act():
+    data = formex(
+        "<ARTICLE><TI.ART>Article 1</TI.ART><STI.ART>Amendments</STI.ART>"
+        "<ALINEA>Regulation (EU) No 1/2000 is amended as follows:</ALINEA>"
+        "<ALINEA><QUOT.S LEVEL='1'><ARTICLE><TI.ART><QUOT.START CODE='2018'/>Article 5</TI.ART>"
+        "<PARAG><NO.PARAG>1.</NO.PARAG><ALINEA>Quoted text.<QUOT.END CODE='2019'/></ALINEA>"
+        "</PARAG></ARTICLE></QUOT.S></ALINEA></ARTICLE>"
+        "<ARTICLE><TI.ART>Article 2</TI.ART><ALINEA>In force.</ALINEA></ARTICLE>"
+    )
+    doc = detect.read(data, "x.xml")
+    src = parse_source_text(render(doc, "s", OriginInfo("0" * 64, "2026-01-01"), "en"), "s")
+    assert [a.address for a in src.articles] == ["1", "2"]
+    assert src.index["1"].full_text() == (
+        "Regulation (EU) No 1/2000 is amended as follows:\n\n‘Article 5 1. Quoted text.’"
+    )
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_import_writes_reports_and_shows_origin(project, cli):
+    result = cli("sources", "import", FMX_903, "-C", project)
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "wrote sources/reg-2024-903.md (formex, oj-act): 23 articles, 110 paragraphs, "
+        "103 points, 57 recitals; 20 notes kept out of the text\n"
+    )
+    again = cli("sources", "import", FMX_903, "-C", project, "--check")
+    assert again.exit_code == 0
+    assert again.output.startswith("sources/reg-2024-903.md is up to date")
+    shown = cli("sources", "show", "reg-2024-903", "--origin", "-C", project)
+    assert shown.exit_code == 0
+    assert "celex: 32024R0903" in shown.output
+    assert "  file: L_202400903EN.000101.fmx.xml" in shown.output
+    assert re.search(r"  sha256: f3ea062a[0-9a-f]{56}\n", shown.output)
+    assert re.search(r"  imported: \d{4}-\d{2}-\d{2}\n", shown.output)
+
+
+def test_cli_import_needs_an_id_when_the_document_has_none(project, cli, tmp_path):
+    f = tmp_path / "x.xml"
+    f.write_bytes(formex("<ARTICLE><TI.ART>Article 1</TI.ART><ALINEA>A.</ALINEA></ARTICLE>"))
+    result = cli("sources", "import", f, "-C", project, "--id", "bad id")
+    assert result.exit_code == 2
+    assert "'bad id' is not a source id" in result.stderr
+    assert not (project / "sources" / "bad id.md").exists()
+
+
+def round_trip(project: Path, cli, path: Path, sid: str) -> int:
+    """Import, make a verbatim clause of every article, put them all in the outline, check."""
+    result = cli("sources", "import", path, "--id", sid, "-C", project)
+    assert result.exit_code == 0, result.output
+    listed = cli("sources", "list", "-C", project).output
+    line = next(line for line in listed.splitlines() if line.strip().startswith("articles:"))
+    ids = []
+    src = parse_source_text((project / "sources" / f"{sid}.md").read_text(), sid)
+    for art in src.articles:
+        cid = f"{sid}-{art.address}"
+        made = cli("new", cid, "--from", f"{sid}:{art.address}", "-C", project)
+        assert made.exit_code == 0, made.output
+        ids.append(cid)
+    assert line  # the listing names the articles
+    cfg = project / "treatydraft.yml"
+    cfg.write_text(
+        cfg.read_text().replace("outline:\n", "outline:\n" + "".join(f"  - {i}\n" for i in ids))
+    )
+    checked = cli("check", "--strict", "-C", project)
+    assert checked.exit_code == 0, checked.output + checked.stderr
+    return len(ids)
+
+
+def test_every_formex_article_round_trips_through_new_and_check(project, cli):
+    assert round_trip(project, cli, FMX_903, "reg-2024-903") == 23
+    assert round_trip(project, cli, FMX_1319, "reg-2011-1319") == 2
