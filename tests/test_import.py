@@ -182,3 +182,61 @@ def round_trip(project: Path, cli, path: Path, sid: str) -> int:
 def test_every_formex_article_round_trips_through_new_and_check(project, cli):
     assert round_trip(project, cli, FMX_903, "reg-2024-903") == 23
     assert round_trip(project, cli, FMX_1319, "reg-2011-1319") == 2
+
+
+# --------------------------------------------------------------------------- EUR-Lex XHTML
+
+
+def nodes(src):
+    def walk(n):
+        yield n
+        for c in n.children:
+            yield from walk(c)
+
+    for art in src.articles:
+        yield from walk(art)
+
+
+def test_formex_and_xhtml_of_2024_903_give_the_same_articles_paragraph_by_paragraph():
+    _, fmx, _ = load(FMX_903)
+    _, xhtml, _ = load(HTML_903)
+    assert [a.address for a in fmx.articles] == [a.address for a in xhtml.articles]
+    left, right = list(nodes(fmx)), list(nodes(xhtml))
+    assert len(left) == len(right) == 243
+    for a, b in zip(left, right):
+        assert (a.address, a.kind, a.label, a.heading) == (b.address, b.kind, b.label, b.heading)
+        assert a.text == b.text, a.address
+    assert [r.text for r in fmx.recitals] == [r.text for r in xhtml.recitals]
+
+
+def test_xhtml_current_layout_metadata_nbsp_notes_and_annex():
+    doc, src, text = load(HTML_903)
+    assert (doc.format, doc.layout) == ("eurlex-xhtml", "oj-classes")
+    assert src.meta["eli"] == "http://data.europa.eu/eli/reg/2024/903/oj"
+    assert src.meta["celex"] == "32024R0903"
+    # "1.\u00a0\u00a0\u00a0Before …" in the page: a plain paragraph label in the source
+    assert src.index["3(1)"].text.startswith("Before taking a decision")
+    assert "\u00a0" not in text
+    # "… of the Council <a>(14)</a>;": the marker and the space before it are gone
+    assert src.index["2(3)"].text.endswith("of the European Parliament and of the Council;")
+    assert doc.not_imported == ["ANNEX"]
+    assert "not imported: ANNEX" in src.meta["origin"]
+
+
+def test_xhtml_older_layout_reindented():
+    doc, src, _ = load(HTML_LEGACY)
+    assert (doc.format, doc.layout) == ("eurlex-xhtml", "legacy-classes")
+    assert [a.address for a in src.articles] == ["1", "2", "3", "4", "521"]
+    assert src.index["1"].heading == "Scope"
+    # newlines and indentation inside <p> are folded; points come from two-cell tables
+    assert src.index["1(b)"].text == "requirements limiting large exposures;"
+    # "(1)" definitions under paragraph "1." are points of that paragraph
+    assert src.index["4(1)(1)"].kind == "point"
+    assert src.index["4(1)(1)"].text.startswith("‧credit institution‧ means an undertaking")
+    assert src.meta["celex"] == "32013R0575"
+    assert src.index["recital 1"].text
+
+
+def test_every_xhtml_article_round_trips_through_new_and_check(project, cli):
+    assert round_trip(project, cli, HTML_903, "reg-2024-903-html") == 23
+    assert round_trip(project, cli, HTML_LEGACY, "crr") == 5
