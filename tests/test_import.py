@@ -240,3 +240,61 @@ def test_xhtml_older_layout_reindented():
 def test_every_xhtml_article_round_trips_through_new_and_check(project, cli):
     assert round_trip(project, cli, HTML_903, "reg-2024-903-html") == 23
     assert round_trip(project, cli, HTML_LEGACY, "crr") == 5
+
+
+# --------------------------------------------------------------------------- Akoma Ntoso
+
+
+def test_akn_uk_act_wd17_sections_as_units():
+    doc, src, _ = load(AKN_UK, "ukpga-2014-27")
+    assert (doc.format, doc.layout) == ("akn", "akn-3.0-wd17")
+    assert [a.address for a in src.articles] == [str(n) for n in range(1, 9)]
+    assert src.meta["frbr"] == "http://www.legislation.gov.uk/id/ukpga/2014/27/enacted"
+    assert src.short == "Data Retention and Investigatory Powers Act 2014"
+    assert src.index["1"].heading == (
+        "Powers for retention of relevant communications data subject to safeguards"
+    )
+    assert (
+        src.index["1(2)(b)"].text == "require the retention of all data or any description of data,"
+    )
+    # a bare <num>1</num> is printed "(1)"; list introductions stay in the text
+    assert src.index["2(1)"].text == "In this section and section 1—"
+    # subsections quoted in amending text are one block of the quoting subsection
+    assert "4(2A)" not in src.index and "2A" not in src.index
+    quoted = src.index["4(2)"].full_text()
+    assert "“(2A) A copy of a warrant may be served" in quoted
+    assert "(2C) Service under subsection (2)" in quoted
+
+
+AKN_FINAL = """<?xml version="1.0" encoding="UTF-8"?>
+<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><act name="act">
+<meta><identification source="#x"><FRBRWork><FRBRthis value="/akn/za/act/2020/3/main"/>
+<FRBRuri value="/akn/za/act/2020/3"/></FRBRWork><FRBRExpression>
+<FRBRlanguage language="eng"/></FRBRExpression></identification></meta>
+<preface><p><docTitle>Test Act, 2020</docTitle></p></preface>
+<body><chapter id="chp_1"><num>1</num><heading>Start</heading>
+<section id="sec_35"><num>35.</num><heading>Old</heading><content><p>Old text.</p></content></section>
+<section id="sec_35A"><num>35A.</num><heading>Inserted</heading>
+<subsection id="sec_35A__subsec_1"><num>(1)</num><content><p>Every person<authorialNote marker="1"
+ placement="bottom"><p>Inserted by Act 4 of 2021.</p></authorialNote> must comply.</p></content></subsection>
+</section></chapter></body></act></akomaNtoso>
+"""
+
+
+def test_akn_final_namespace_id_attributes_35a_and_authorial_notes(tmp_path):
+    f = tmp_path / "act.xml"
+    f.write_text(AKN_FINAL)
+    doc, src, text = load(f, "za-act-2020-3")
+    assert doc.layout == "akn-3.0"
+    assert [a.address for a in src.articles] == ["35", "35A"]
+    assert src.index["35A(1)"].text == "Every person must comply."
+    assert "(1) Inserted by Act 4 of 2021." in text.split("## Notes", 1)[1]
+    assert src.meta["frbr"] == "/akn/za/act/2020/3"
+    assert src.index["35"].context == "1 Start"
+
+
+def test_every_akn_unit_round_trips_through_new_and_check(project, cli, tmp_path):
+    assert round_trip(project, cli, AKN_UK, "ukpga-2014-27") == 8
+    f = tmp_path / "act.xml"
+    f.write_text(AKN_FINAL)
+    assert round_trip(project, cli, f, "za-act") == 2
