@@ -298,3 +298,151 @@ def test_every_akn_unit_round_trips_through_new_and_check(project, cli, tmp_path
     f = tmp_path / "act.xml"
     f.write_text(AKN_FINAL)
     assert round_trip(project, cli, f, "za-act") == 2
+
+
+# --------------------------------------------------------------------------- re-import
+
+
+P1 = (
+    "Member States shall take the necessary measures to ensure the prompt removal of web pages "
+    "containing or disseminating child pornography hosted in their territory and to endeavour "
+    "to obtain the removal of such pages hosted outside of their territory."
+)
+
+
+def directive(p2: str) -> bytes:
+    """A Formex file shaped like Directive 2011/93/EU, with Article 25(2) as given."""
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><ACT><BIB.INSTANCE><LG.DOC>EN</LG.DOC>"
+        "<NO.DOC><NO.CURRENT>93</NO.CURRENT><YEAR>2011</YEAR></NO.DOC></BIB.INSTANCE>"
+        "<TITLE><TI><P>Directive 2011/93/EU of the European Parliament and of the Council</P>"
+        "</TI></TITLE><ENACTING.TERMS>"
+        "<ARTICLE><TI.ART>Article 1</TI.ART><STI.ART>Subject matter</STI.ART>"
+        "<ALINEA>This Directive establishes minimum rules.</ALINEA></ARTICLE>"
+        "<ARTICLE><TI.ART>Article 25</TI.ART><STI.ART>Measures against websites containing "
+        "or disseminating child pornography</STI.ART>"
+        f"<PARAG><NO.PARAG>1.</NO.PARAG><ALINEA>{P1}</ALINEA></PARAG>"
+        f"<PARAG><NO.PARAG>2.</NO.PARAG><ALINEA>{p2}</ALINEA></PARAG>"
+        "</ARTICLE></ENACTING.TERMS></ACT>"
+    ).encode()
+
+
+def test_reimport_lists_changes_and_failing_pins_check_writes_nothing(treaty, cli, tmp_path):
+    f = tmp_path / "dir.xml"
+    f.write_bytes(directive("Member States may take measures to block access."))
+    source = treaty / "sources" / "dir-2011-93-eu.md"
+    clause = treaty / "clauses" / "removal-blocking.yaml"
+    before, clause_before = source.read_bytes(), clause.read_bytes()
+    result = cli("sources", "import", f, "--id", "dir-2011-93-eu", "--check", "-C", treaty)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[:2] == ["changes Art. 1 (added)", "changes Art. 25 (changed)"]
+    assert lines[2].startswith("will fail clauses/removal-blocking.yaml:")
+    assert "removal-blocking at 25(2): its source text changes; pin-mismatch" in lines[2]
+    assert not any("25(1)" in line for line in lines)  # 25(1) is the same text
+    assert lines[3].startswith("would write sources/dir-2011-93-eu.md (formex, oj-act): 2 articles")
+    assert source.read_bytes() == before
+    written = cli("sources", "import", f, "--id", "dir-2011-93-eu", "-C", treaty)
+    assert written.exit_code == 0
+    assert source.read_bytes() != before
+    assert clause.read_bytes() == clause_before  # clauses are never rewritten
+    checked = cli("check", "-C", treaty)
+    assert checked.exit_code == 1
+    assert "clauses/removal-blocking.yaml" in checked.output
+    assert "error[pin-mismatch]" in checked.output
+    again = cli("sources", "import", f, "--id", "dir-2011-93-eu", "--check", "-C", treaty)
+    assert again.exit_code == 0
+    assert again.output.startswith("sources/dir-2011-93-eu.md is up to date")
+
+
+def test_reimport_on_another_day_changes_nothing(project, tmp_path):
+    import datetime
+
+    from treatydraft import api
+    from treatydraft.importing.importer import run_import
+
+    proj = api.load_project(project)
+    first = run_import(Path(proj.root), "sources/", str(FMX_1319), today=datetime.date(2025, 1, 1))
+    assert first.written
+    data = (project / first.path).read_bytes()
+    later = run_import(Path(proj.root), "sources/", str(FMX_1319), today=datetime.date(2026, 6, 1))
+    assert (later.changed, later.written) == (False, False)
+    assert (project / first.path).read_bytes() == data
+    assert b"imported: 2025-01-01" in data
+
+
+# --------------------------------------------------------------------------- fetching (no network)
+
+
+def test_celex_reference_downloads_eurlex_html(project, cli, monkeypatch):
+    from treatydraft.importing import fetch
+
+    asked = []
+
+    def fake(url):
+        asked.append(url)
+        return HTML_903.read_bytes()  # the page EUR-Lex serves, recorded
+
+    monkeypatch.setattr(fetch, "download", fake)
+    result = cli("sources", "import", "celex:32024R0903", "-C", project)
+    assert result.exit_code == 0, result.output
+    assert asked == ["https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=CELEX:32024R0903"]
+    shown = cli("sources", "show", "reg-2024-903", "--origin", "-C", project).output
+    assert f"  url: {asked[0]}\n" in shown
+    assert "  format: eurlex-xhtml (layout: oj-classes)\n" in shown
+
+
+class _Response:
+    def __init__(self, body: bytes, length: str | None = None):
+        self.body, self.headers = body, {"Content-Length": length} if length else {}
+
+    def read(self, n):
+        return self.body[:n]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_offline_is_one_clear_line(project, cli, monkeypatch):
+    import urllib.error
+    import urllib.request
+
+    def offline(self, request, timeout=None):
+        assert timeout == 30
+        raise urllib.error.URLError("Temporary failure in name resolution")
+
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", offline)
+    result = cli("sources", "import", "celex:32011L0093", "--id", "dir-2011-93-eu", "-C", project)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "treatydraft: error: cannot reach https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/"
+        "?uri=CELEX:32011L0093; download the page and run `sources import FILE`\n"
+    )
+    assert result.stdout == ""
+
+
+def test_fetch_refuses_http_and_oversized_answers(project, cli, monkeypatch):
+    import urllib.request
+
+    from treatydraft.importing import fetch
+
+    result = cli("sources", "import", "http://example.org/act.xml", "-C", project)
+    assert result.exit_code == 2
+    assert "only https:// addresses are fetched" in result.stderr
+    monkeypatch.setattr(
+        urllib.request.OpenerDirector,
+        "open",
+        lambda self, req, timeout=None: _Response(b"x" * 50, length=str(fetch.MAX_BYTES + 1)),
+    )
+    big = cli("sources", "import", "https://example.org/act.xml", "-C", project)
+    assert big.exit_code == 2
+    assert "larger than 20 MiB" in big.stderr
+    monkeypatch.setattr(
+        urllib.request.OpenerDirector, "open", lambda self, req, timeout=None: _Response(b"y" * 11)
+    )
+    with pytest.raises(fetch.FetchError, match="larger than"):
+        fetch.download("https://example.org/a", max_bytes=10)
+    assert fetch.download("https://example.org/a", max_bytes=11) == b"y" * 11
