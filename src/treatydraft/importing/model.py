@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 NOTE_MARK = "\ue000"  # where a footnote marker was; removed by :func:`clean`
 _NOTE_GAP = re.compile(r"\s*" + NOTE_MARK + r"(?=\s*(?:[,.;:)\]’”]|$))")
-_WS = re.compile(r"\s+")
 # characters a source file may not hold (yamlsafe refuses them); never printed text
 _JUNK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
 ARTICLE_NUMBER = re.compile(r"^\s*(?:Article|Section|Art\.?)\s+(\d+[a-zA-Z]?)\s*$", re.I)
@@ -20,9 +19,13 @@ def clean(text: str) -> str:
     A footnote marker right before punctuation takes the space before it along
     (EUR-Lex XHTML prints "Council (14);" where the Formex has "Council<NOTE/>;").
     """
-    text = _NOTE_GAP.sub("", text).replace(NOTE_MARK, "")
-    text = _JUNK.sub("", text)
-    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if NOTE_MARK in text:
+        text = _NOTE_GAP.sub("", text).replace(NOTE_MARK, "")
+    if _JUNK.search(text):
+        text = _JUNK.sub("", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())  # str.split() splits on the same whitespace as re's \s
 
 
 @dataclass
