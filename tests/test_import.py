@@ -24,6 +24,8 @@ HTML_903 = OFFICIAL / "L_202400903EN.cellar-DOC_1.html"
 FMX_1319 = OFFICIAL / "L_2011334EN.01002501.xml"
 HTML_LEGACY = OFFICIAL / "lexparency-crr-oj-legacy-classes.html"
 AKN_UK = OFFICIAL / "oasis-uk_pga-2014-27-enacted-data.xml"
+AKN_IT = OFFICIAL / "it-legge-2024-66-normattiva-akn.xml"
+AKN_EU = OFFICIAL / "cirsfid-akn-32014L0092.akn.xml"
 
 
 def load(path: Path, sid: str = "s"):
@@ -293,8 +295,29 @@ def test_akn_final_namespace_id_attributes_35a_and_authorial_notes(tmp_path):
     assert src.index["35"].context == "1 Start"
 
 
+def test_akn_final_namespace_real_act_with_attachments_not_imported():
+    doc, src, _ = load(AKN_IT, "it-legge-2024-66")
+    assert (doc.format, doc.layout, doc.language) == ("akn", "akn-3.0", "it")
+    assert [a.address for a in src.articles] == ["1", "2", "3", "4"]  # "Art. 1." …
+    assert src.index["3"].heading == "Clausola di invarianza finanziaria"
+    assert src.index["3(2)"].text.startswith("Le amministrazioni interessate provvedono")
+    assert src.meta["frbr"] == "/akn/it/act/legge/stato/2024-05-14/66"
+    assert len(doc.not_imported) == 21 and doc.not_imported[0] == "Accordo-art. 1"
+    assert "Entrata in vigore" not in src.index["4"].full_text()  # the preface's note
+
+
+def test_akn_authorial_notes_inside_sentences_leave_the_text():
+    doc, src, text = load(AKN_EU, "dir-2014-92")
+    assert len(src.articles) == 31
+    assert src.index["2(8)"].text == "credit institution;"
+    assert "(1) Directive 2007/64/EC of the European Parliament" in text.split("## Notes")[1]
+    assert "OJ L 176" not in src.index["2"].full_text()
+    assert all("OJ L" not in n.text for n in nodes(src))
+
+
 def test_every_akn_unit_round_trips_through_new_and_check(project, cli, tmp_path):
     assert round_trip(project, cli, AKN_UK, "ukpga-2014-27") == 8
+    assert round_trip(project, cli, AKN_IT, "it-legge-2024-66") == 4
     f = tmp_path / "act.xml"
     f.write_text(AKN_FINAL)
     assert round_trip(project, cli, f, "za-act") == 2

@@ -145,7 +145,8 @@ class _Reader:
     def unit(self, el, context: str | None) -> Article | None:
         num = next((c for c in el if _name(c) == "num"), None)
         raw = clean(self.inline(num)) if num is not None else ""
-        m = re.fullmatch(r"(?:(?:Article|Section|Art\.|s\.)\s*)?(\d+[A-Za-z]?)\.?", raw, re.I)
+        # "1", "35A", "Article 3", "Art. 1.", "Articolo 2", "Άρθρο 1", "Section 4"
+        m = re.fullmatch(r"(?:[^\W\d_]+\.?\s*)?(\d+[A-Za-z]?)\.?", raw)
         if not m:
             ident = el.get("eId") or el.get("id") or ""
             m = re.search(r"(?:sec|art|section|article)_?(\d+[A-Za-z]?)$", ident)
@@ -243,6 +244,12 @@ def read(root: etree._Element, doc: Document) -> Document:
         if _name(el) in ("attachment", "annex") or (
             _name(el) == "hcontainer" and (el.get("name") or "").lower() in ("schedule", "annex")
         ):
+            named = next((c for c in el.iter() if c.get("name") and _name(c) == "doc"), None)
             heading = next((c for c in el.iter() if _name(c) in ("heading", "docTitle")), None)
-            doc.not_imported.append(clean(r.inline(heading)) if heading is not None else _name(el))
+            if heading is not None:
+                doc.not_imported.append(clean(r.inline(heading)))
+            elif named is not None:
+                doc.not_imported.append(clean(named.get("name") or ""))
+            else:
+                doc.not_imported.append(_name(el))
     return doc
