@@ -469,3 +469,25 @@ def test_fetch_refuses_http_and_oversized_answers(project, cli, monkeypatch):
     with pytest.raises(fetch.FetchError, match="larger than"):
         fetch.download("https://example.org/a", max_bytes=10)
     assert fetch.download("https://example.org/a", max_bytes=11) == b"y" * 11
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<?xml version='1.0'?><CONS.ACT><CONS.DOC/></CONS.ACT>", "a consolidated Formex act"),
+        (b"<?xml version='1.0'?>\n<ANNEX><TITLE/></ANNEX>", "a Formex annex on its own"),
+        (
+            b"<html><body><p class='title-article-norm'>Article 1</p></body></html>",
+            "a consolidated EUR-Lex page",
+        ),
+        (b"%PDF-1.7 ...", "a PDF; download the HTML or XML instead"),
+    ],
+)
+def test_layouts_without_a_real_sample_are_refused_clearly(project, cli, tmp_path, data, message):
+    f = tmp_path / "in.xml"
+    f.write_bytes(data)
+    result = cli("sources", "import", f, "--id", "x", "-C", project)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{f}:")
+    assert "error[import-format]" in result.stderr and message in result.stderr
+    assert not (project / "sources" / "x.md").exists()

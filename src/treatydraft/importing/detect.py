@@ -34,6 +34,7 @@ def read(data: bytes, path: str) -> Document:
         if not _HTML.search(head) or exc.diagnostics[0].code != "xml-syntax":
             raise
         root = parse_html(data, path)
+    _unsupported(root, path)
     doc = Document("", "")
     if formex.sniff(root):
         return formex.read(root, doc)
@@ -50,3 +51,27 @@ def read(data: bytes, path: str) -> Document:
         f"unknown document (root element <{tag}>); expected Formex 4 (<ACT>, <CONS.ACT>), "
         "Akoma Ntoso 3.0 (<akomaNtoso>) or a EUR-Lex XHTML page",
     )
+
+
+# Layouts seen in the wild but with no real sample to test against yet: refused clearly.
+_UNSUPPORTED = {
+    "CONS.ACT": "a consolidated Formex act (CONS.ACT)",
+    "CONS.DOC": "a consolidated Formex act (CONS.DOC)",
+    "ANNEX": "a Formex annex on its own; import the act's main file (…000101.fmx.xml)",
+    "DOC": "a Formex metadata file (DOC); import the act's main file",
+}
+
+
+def _unsupported(root: etree._Element, path: str) -> None:
+    tag = root.tag if isinstance(root.tag, str) else ""
+    what = _UNSUPPORTED.get(tag)
+    if what is None and eurlex_html.consolidated(root):
+        what = "a consolidated EUR-Lex page (title-article-norm classes, ►M1 markers)"
+    if what is None:
+        return
+    hint = (
+        ""
+        if "import the act" in what
+        else (" is not supported yet; import the act as published in the Official Journal")
+    )
+    raise error(path, root.sourceline or 1, 1, "import-format", f"{what}{hint}")

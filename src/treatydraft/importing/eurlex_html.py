@@ -44,6 +44,12 @@ def sniff(root: etree._Element) -> bool:
     return any(_classes(p) & _ART for p in root.iter() if _name(p) == "p")
 
 
+def consolidated(root: etree._Element) -> bool:
+    if _name(root) != "html":
+        return False
+    return any("title-article-norm" in _classes(p) for p in root.iter() if _name(p) == "p")
+
+
 def celex_from_title(title: str) -> str | None:
     m = _NUMBER.search(title)
     if not m:

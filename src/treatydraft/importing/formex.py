@@ -1,4 +1,4 @@
-"""Formex 4 (the Official Journal's XML): ``ACT`` and consolidated ``CONS.ACT``.
+"""Formex 4 (the Official Journal's XML): OJ acts (``ACT``).
 
 Quote marks come back from the ``CODE`` of the empty ``QUOT.START``/``QUOT.END``
 elements, ``NOTE`` footnotes leave the text (kept as notes), and articles quoted
@@ -33,7 +33,7 @@ QUOTE_TAGS = {"QUOT.START", "QUOT.END"}
 
 
 def sniff(root: etree._Element) -> bool:
-    return isinstance(root.tag, str) and root.tag in ("ACT", "CONS.ACT", "CONS.DOC")
+    return isinstance(root.tag, str) and root.tag == "ACT"
 
 
 class _Reader:
@@ -141,7 +141,7 @@ def _division_title(div: etree._Element, reader: _Reader) -> str | None:
 
 def read(root: etree._Element, doc: Document) -> Document:
     doc.format = "formex"
-    doc.layout = "cons-act" if root.tag in ("CONS.ACT", "CONS.DOC") else "oj-act"
+    doc.layout = "oj-act"
     r = _Reader(doc)
     lang = root.find(".//BIB.INSTANCE/LG.DOC")
     if lang is not None and lang.text:
