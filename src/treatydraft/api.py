@@ -472,7 +472,7 @@ def export_akn(project: Project, *, out: str | Path | None = None, date=None) ->
 
 
 def import_source(
-    project: Project,
+    start: str | Path,
     ref: str,
     *,
     source_id: str | None = None,
@@ -480,19 +480,21 @@ def import_source(
     check: bool = False,
     fetcher=None,
 ):
-    """Read an official text (FILE, https URL or ``celex:NUMBER``) into ``sources/<id>.md``
-    (§11). Returns an :class:`treatydraft.importing.importer.ImportResult`."""
-    from .importing.importer import run_import
+    """Read an official text (FILE, https URL or ``celex:NUMBER``) into ``sources/<id>.md`` of
+    the project at or above ``start`` (§11). The text is read and parsed before the project is
+    loaded. Returns an :class:`treatydraft.importing.importer.ImportResult`."""
+    from .importing.importer import read_document, run_import
 
+    read = read_document(ref, lang, fetcher)
+    project = load_project(start)
     return run_import(
         Path(project.root),
         project.sources_dir,
-        ref,
+        read,
         source_id=source_id,
         lang=lang,
         check=check,
         project=project,
-        fetcher=fetcher,
     )
 
 

@@ -284,8 +284,7 @@ def sources_import(
     """
     from . import api
 
-    project = _project(directory)
-    r = _run(api.import_source, project, ref, source_id=source_id, lang=lang, check=check_only)
+    r = _run(api.import_source, directory, ref, source_id=source_id, lang=lang, check=check_only)
     c = r.counts
     for line in r.changed_articles:
         typer.echo(f"changes {line}")

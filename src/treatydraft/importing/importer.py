@@ -143,10 +143,29 @@ def _check_round_trip(doc: Document, src: Source, path: str) -> None:
         raise InputError(diags)
 
 
+@dataclass(frozen=True)
+class Read:
+    """An official text read and parsed, before any project is touched."""
+
+    data: bytes
+    shown: str  # the path or URL to report
+    where: dict  # {"url": …} or {"file": …}
+    doc: Document
+
+
+def read_document(ref: str, lang: str = "en", fetcher: Callable | None = None) -> Read:
+    """Fetch or read ``ref`` and parse it (hostile files fail here, before anything else)."""
+    data, shown, where = read_ref(ref, lang, fetcher)
+    doc = detect.read(data, shown)
+    if not doc.articles:
+        raise detect.error(shown, 1, 1, "import-format", "no articles found in the document")
+    return Read(data, shown, where, doc)
+
+
 def run_import(
     root: Path,
     sources_dir: str,
-    ref: str,
+    ref: str | Read,
     *,
     source_id: str | None = None,
     lang: str = "en",
@@ -157,10 +176,8 @@ def run_import(
 ) -> ImportResult:
     from ..fsio import write_atomic
 
-    data, shown, where = read_ref(ref, lang, fetcher)
-    doc = detect.read(data, shown)
-    if not doc.articles:
-        raise detect.error(shown, 1, 1, "import-format", "no articles found in the document")
+    read = ref if isinstance(ref, Read) else read_document(ref, lang, fetcher)
+    data, where, doc = read.data, read.where, read.doc
     sid = source_id or default_id(doc)
     if sid is None:
         raise UsageError("the document carries no CELEX number or FRBR URI: give --id ID")
