@@ -128,6 +128,41 @@ def test_formex_quoted_articles_are_not_articles_of_the_act():
     )
 
 
+# A real QUOT.S, byte for byte: Regulation (EC) No 1137/2008, Annex, point 1 (amending Directive
+# 1999/4/EC), from AlessioNar/tulit (EUPL-1.2) tests/data/sources/eu/eurlex/formex/
+# e115172d-3ab3-4b14-b0a4-dfdcc9871793.0006.04/DOC_3.xml @ 35d2ec478edad83df6a1a4e2f598c955c8ee1722
+# (an annex file, which is not imported on its own: here it sits in an article).
+REAL_QUOT_S = (
+    '<QUOT.S LEVEL="1"><ARTICLE IDENTIFIER="004"><TI.ART><QUOT.START ID="QS0001" '
+    'REF.END="QE0001" CODE="2018"></QUOT.START>Article 4</TI.ART><ALINEA>A decision to bring '
+    "this Directive into line with the general Community provisions applicable to foodstuffs "
+    "shall be taken by the Commission. That measure, designed to amend non-essential elements "
+    "of this Directive, shall be adopted in accordance with the regulatory procedure with "
+    'scrutiny referred to in Article 5(2).<QUOT.END ID="QE0001" REF.START="QS0001" '
+    'CODE="2019"></QUOT.END>;</ALINEA></ARTICLE></QUOT.S>'
+)
+
+
+def test_formex_real_quoted_article_stays_a_block_of_the_amending_point():
+    data = formex(
+        "<ARTICLE><TI.ART>Article 1</TI.ART><ALINEA><P>Directive 1999/4/EC is hereby amended "
+        "as follows:</P><LIST TYPE='ARAB'><ITEM><NP><NO.P>1.</NO.P><TXT>Article 4 shall be "
+        f"replaced by the following:</TXT><P>{REAL_QUOT_S}</P></NP></ITEM></LIST></ALINEA>"
+        "</ARTICLE>"
+    )
+    doc = detect.read(data, "x.xml")
+    src = parse_source_text(render(doc, "s", OriginInfo("0" * 64, "2026-01-01"), "en"), "s")
+    assert [a.address for a in src.articles] == ["1"]  # quoted Article 4 is not the act's
+    point = src.index["1(1)"]
+    assert point.text == "Article 4 shall be replaced by the following:"
+    assert point.full_text().endswith(
+        "\n\n‘Article 4 A decision to bring this Directive into line with the general Community "
+        "provisions applicable to foodstuffs shall be taken by the Commission. That measure, "
+        "designed to amend non-essential elements of this Directive, shall be adopted in "
+        "accordance with the regulatory procedure with scrutiny referred to in Article 5(2).’;"
+    )
+
+
 # --------------------------------------------------------------------------- CLI
 
 
