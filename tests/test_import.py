@@ -516,9 +516,10 @@ def test_fetch_refuses_http_and_oversized_answers(project, cli, monkeypatch):
             "a consolidated EUR-Lex page",
         ),
         (b"%PDF-1.7 ...", "a PDF; download the HTML or XML instead"),
+        (b"<html><body><p>Request blocked.</p></body></html>", "a web page without an act"),
     ],
 )
-def test_layouts_without_a_real_sample_are_refused_clearly(project, cli, tmp_path, data, message):
+def test_unsupported_inputs_are_refused_clearly(project, cli, tmp_path, data, message):
     f = tmp_path / "in.xml"
     f.write_bytes(data)
     result = cli("sources", "import", f, "--id", "x", "-C", project)

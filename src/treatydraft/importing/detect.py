@@ -43,6 +43,15 @@ def read(data: bytes, path: str) -> Document:
     if eurlex_html.sniff(root):
         return eurlex_html.read(root, doc)
     tag = etree.QName(root).localname if isinstance(root.tag, str) else "?"
+    if tag.lower() == "html":
+        raise error(
+            path,
+            1,
+            1,
+            "import-format",
+            "a web page without an act's articles (no 'oj-ti-art' or 'ti-art' titles): "
+            "EUR-Lex may have answered with a notice or an error page",
+        )
     raise error(
         path,
         root.sourceline or 1,
