@@ -442,10 +442,11 @@ def test_celex_reference_downloads_eurlex_html(project, cli, monkeypatch):
         return HTML_903.read_bytes()  # the page EUR-Lex serves, recorded
 
     monkeypatch.setattr(fetch, "download", fake)
-    result = cli("sources", "import", "celex:32024R0903", "-C", project)
+    result = cli("sources", "import", "celex:32024r0903", "-C", project)
     assert result.exit_code == 0, result.output
     assert asked == ["https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=CELEX:32024R0903"]
     shown = cli("sources", "show", "reg-2024-903", "--origin", "-C", project).output
+    assert "celex: 32024R0903\n" in shown
     assert f"  url: {asked[0]}\n" in shown
     assert "  format: eurlex-xhtml (layout: oj-classes)\n" in shown
 
@@ -462,6 +463,18 @@ class _Response:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_celex_number_asked_for_wins_over_the_title(project, cli, monkeypatch):
+    """The OJ printed Directive 2011/93/EU as "2011/92/EU": the CELEX asked for is recorded."""
+    from treatydraft.importing import fetch
+
+    page = HTML_LEGACY.read_bytes()  # stands in for the page EUR-Lex serves
+    monkeypatch.setattr(fetch, "download", lambda url: page)
+    result = cli("sources", "import", "celex:32013R0999", "--id", "crr", "-C", project)
+    assert result.exit_code == 0, result.output
+    front = (project / "sources" / "crr.md").read_text().split("---")[1]
+    assert 'celex: "32013R0999"' in front
 
 
 def test_offline_is_one_clear_line(project, cli, monkeypatch):

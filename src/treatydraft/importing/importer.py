@@ -159,6 +159,8 @@ def read_document(ref: str, lang: str = "en", fetcher: Callable | None = None) -
     doc = detect.read(data, shown)
     if not doc.articles:
         raise detect.error(shown, 1, 1, "import-format", "no articles found in the document")
+    if ref.lower().startswith("celex:"):  # the number asked for, not one read from a title
+        doc.celex = ref.split(":", 1)[1].strip().upper()  # (the OJ misprints some numbers)
     return Read(data, shown, where, doc)
 
 
