@@ -540,3 +540,11 @@ def test_unsupported_inputs_are_refused_clearly(project, cli, tmp_path, data, me
     assert result.stderr.startswith(f"{f}:")
     assert "error[import-format]" in result.stderr and message in result.stderr
     assert not (project / "sources" / "x.md").exists()
+
+
+def test_official_fixtures_are_byte_for_byte_the_recorded_files():
+    readme = (OFFICIAL / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^([0-9a-f]{64})  (\S+)$", readme, re.M)
+    assert len(listed) == 7
+    for digest, name in listed:
+        assert hashlib.sha256((OFFICIAL / name).read_bytes()).hexdigest() == digest, name
