@@ -83,7 +83,7 @@ def parse_source_text(text: str, source_id: str) -> Source:
 
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / f"{source_id}.md"
-        p.write_text(text, encoding="utf-8")
+        p.write_bytes(text.encode("utf-8"))  # the same bytes as the file written
         return load_source(p, f"sources/{source_id}.md")
 
 
