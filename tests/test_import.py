@@ -422,6 +422,33 @@ def test_reimport_lists_changes_and_failing_pins_check_writes_nothing(treaty, cl
     assert again.output.startswith("sources/dir-2011-93-eu.md is up to date")
 
 
+def test_whole_directive_then_check_reports_what_the_readme_says(treaty, cli, tmp_path):
+    """README: importing the whole Directive leaves uncovered-provision warnings for the
+    covered articles no clause derives from, and no pin failure when Art. 25 is unchanged."""
+    bundled = parse_source_text(
+        (treaty / "sources" / "dir-2011-93-eu.md").read_text(encoding="utf-8"), "dir-2011-93-eu"
+    )
+    p2 = bundled.index["25(2)"].text
+    data = directive(p2).replace(
+        b"<ARTICLE><TI.ART>Article 25",
+        b"<ARTICLE><TI.ART>Article 2</TI.ART><ALINEA>Definitions.</ALINEA></ARTICLE>"
+        b"<ARTICLE><TI.ART>Article 15</TI.ART><ALINEA>Investigation.</ALINEA></ARTICLE>"
+        b"<ARTICLE><TI.ART>Article 25",
+    )
+    f = tmp_path / "dir.xml"
+    f.write_bytes(data)
+    result = cli("sources", "import", f, "--id", "dir-2011-93-eu", "-C", treaty)
+    assert result.exit_code == 0
+    assert "will fail" not in result.output and "Art. 25" not in result.output
+    checked = cli("check", "-C", treaty)
+    assert checked.exit_code == 0, checked.output
+    warned = [line for line in checked.output.splitlines() if "uncovered-provision" in line]
+    assert [w.split("Directive 2011/93/EU ")[1].split(" is")[0] for w in warned] == [
+        "Art. 2",
+        "Art. 15",
+    ]
+
+
 def test_reimport_on_another_day_changes_nothing(project, tmp_path):
     import datetime
 
