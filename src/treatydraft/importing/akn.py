@@ -53,6 +53,7 @@ HIER = {
 }
 TEXT_WRAPPERS = {"content", "intro", "wrapUp", "listIntroduction", "listWrapUp", "blockContainer"}
 BLOCKS = {"p", "block", "heading", "subheading", "tblock"}
+_CITATION = ("docType", "docNumber", "docDate")
 _LANG = {"eng": "en", "fra": "fr", "deu": "de", "spa": "es", "ita": "it", "por": "pt"}
 
 
@@ -205,7 +206,15 @@ def read(root: etree._Element, doc: Document) -> Document:
             doc.title = clean(r.inline(el))
             break
     short = next((el for el in act.iter() if _name(el) == "shortTitle"), None)
-    doc.short = clean(r.inline(short)) if short is not None else doc.title
+    parts = {n: next((el for el in act.iter() if _name(el) == n), None) for n in _CITATION}
+    if short is not None:
+        doc.short = clean(r.inline(short))
+    elif parts["docType"] is not None and parts["docNumber"] is not None:
+        doc.short = clean(f"{r.inline(parts['docType'])} {r.inline(parts['docNumber'])}")
+        if parts["docDate"] is not None:
+            doc.short += f" ({clean(r.inline(parts['docDate']))})"
+    else:
+        doc.short = doc.title
     doc.title = doc.title or doc.short
     for el in act.iter():
         if _name(el) == "recital":
