@@ -200,7 +200,15 @@ def run_import(
             if same_day.encode("utf-8") == old:
                 text = same_day
     new_bytes = text.encode("utf-8")
-    src = parse_source_text(text, sid)
+    try:
+        src = parse_source_text(text, sid)
+    except InputError as exc:  # the reader could not place something: say so, write nothing
+        raise InputError(
+            [
+                Diagnostic(d.path, d.line, d.col, d.severity, d.code, f"{d.message} (not written)")
+                for d in exc.diagnostics
+            ]
+        ) from None
     _check_round_trip(doc, src, rel)
     result = ImportResult(sid, rel, doc, counts(src, doc), old is not None, new_bytes != old, False)
     if project is not None and sid in project.sources:
