@@ -282,6 +282,29 @@ def test_xhtml_older_layout_reindented():
     assert src.index["recital 1"].text
 
 
+def test_xhtml_quoted_article_titles_stay_text_of_the_amending_article(tmp_path):
+    page = (
+        "<html><body><p class='oj-doc-ti'>Regulation (EU) 2020/1</p>"
+        "<p class='oj-ti-art'>Article 1</p><p class='oj-sti-art'>Amendments</p>"
+        "<p class='oj-normal'>Article 4 is replaced by the following:</p>"
+        "<p class='oj-ti-art'>‘Article 4</p><p class='oj-sti-art'>Scope</p>"
+        "<p class='oj-normal'>Quoted text.’</p>"
+        "<p class='oj-ti-art'>Article 2</p><p class='oj-normal'>In force.</p></body></html>"
+    )
+    f = tmp_path / "a.html"
+    f.write_text(page, encoding="utf-8")
+    doc, src, _ = load(f)
+    assert [a.address for a in src.articles] == ["1", "2"]
+    assert src.index["1"].heading == "Amendments"
+    assert src.index["1"].full_text().split("\n\n") == [
+        "Article 4 is replaced by the following:",
+        "‘Article 4",
+        "Scope",
+        "Quoted text.’",
+    ]
+    assert doc.unplaced == []
+
+
 def test_every_xhtml_article_round_trips_through_new_and_check(project, cli):
     assert round_trip(project, cli, HTML_903, "reg-2024-903-html") == 23
     assert round_trip(project, cli, HTML_LEGACY, "crr") == 5

@@ -23,6 +23,7 @@ _SEC2 = {"oj-ti-section-2", "ti-section-2"}
 _NOTE = {"oj-note", "note"}
 _END = {"oj-final", "final", "oj-signatory", "signatory"}
 _SKIP = {"head", "script", "style", "title"}
+_QUOTES = "‘’“”«»„‚'\""
 _KIND = {"regulation": "R", "directive": "L", "decision": "D"}
 _NUMBER = re.compile(
     r"\b(Regulation|Directive|Decision)\b[^/]*?\b(?:No\s+(\d{1,4})/(\d{4})|(\d{4})/(\d{1,4}))\b",
@@ -120,6 +121,9 @@ class _Reader:
             return
         if self.stopped:
             return
+        if cls & _ART and self.article is not None and text[:1] in _QUOTES:
+            self.article.blocks.append(text)  # an article quoted in amending text: not the act's
+            return
         if cls & _ART:
             number = article_number(text)
             if number is None:
@@ -137,6 +141,8 @@ class _Reader:
         if cls & _STI:
             if self.article is not None and not self.article.blocks and not self.article.heading:
                 self.article.heading = text or None
+            elif self.article is not None and text:  # a quoted article's heading: keep the text
+                self.article.blocks.append(text)
             return
         if cls & _SEC1:
             self.section = [text]
