@@ -536,6 +536,19 @@ def test_celex_number_asked_for_wins_over_the_title(project, cli, monkeypatch):
     assert 'celex: "32013R0999"' in front
 
 
+def test_redirects_away_from_https_are_refused():
+    import urllib.request
+
+    from treatydraft.importing import fetch
+
+    handler = fetch._https_only_redirects()
+    req = urllib.request.Request("https://eur-lex.europa.eu/x")
+    with pytest.raises(fetch.FetchError, match="redirected to a non-https address"):
+        handler.redirect_request(req, None, 302, "Found", {}, "http://evil.example/x")
+    ok = handler.redirect_request(req, None, 302, "Found", {}, "https://eur-lex.europa.eu/y")
+    assert ok.full_url == "https://eur-lex.europa.eu/y"
+
+
 def test_offline_is_one_clear_line(project, cli, monkeypatch):
     import urllib.error
     import urllib.request

@@ -24,6 +24,21 @@ def celex_url(number: str, lang: str = "en") -> str:
     return f"https://eur-lex.europa.eu/legal-content/{lang.upper()}/TXT/HTML/?uri=CELEX:{number}"
 
 
+def _https_only_redirects():
+    """A redirect handler that refuses to follow a redirect away from https."""
+    import urllib.request
+
+    class HttpsOnly(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            if not newurl.lower().startswith("https://"):
+                raise FetchError(
+                    f"{req.full_url}: redirected to a non-https address ({newurl}); not fetched"
+                )
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    return HttpsOnly()
+
+
 def download(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) -> bytes:
     import urllib.error
     import urllib.request
@@ -32,15 +47,7 @@ def download(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES
         raise UsageError(f"{url}: only https:// addresses are fetched")
     offline = f"cannot reach {url}; download the page and run `sources import FILE`"
 
-    class _HttpsOnly(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, req, fp, code, msg, headers, newurl):
-            if not newurl.lower().startswith("https://"):
-                raise FetchError(
-                    f"{url}: redirected to a non-https address ({newurl}); not fetched"
-                )
-            return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-    opener = urllib.request.build_opener(_HttpsOnly)
+    opener = urllib.request.build_opener(_https_only_redirects())
     request = urllib.request.Request(
         url, headers={"User-Agent": "treatydraft (sources import)", "Accept": "*/*"}
     )
