@@ -130,7 +130,7 @@ def _block(units: tuple[Unit, ...], depth: int, first_label: str, article=None) 
         rec(units, depth, [unit_label(i, depth, len(units)) for i in range(len(units))])
     else:
         rec(units, depth, [first_label or None])
-    lines[0] = lines[0][: len(INDENT)] + "“" + lines[0][len(INDENT) :].lstrip(" ")
+    lines[0] = lines[0][: len(INDENT)] + "“" + lines[0][len(INDENT) :]
     lines[-1] += "”"
     return lines
 
@@ -344,8 +344,10 @@ def _parse_block(lines: list[str], depth: int, article: bool, top_label: bool = 
         top_label = sum(1 for ln in body if not ln.startswith(" ")) > 1
     roots: list = []
     stack: list[tuple[int, tuple[str, list]]] = []
+    first = not article  # the line the opening quote starts: its text may start with spaces
     for ln in body:
-        level = (len(ln) - len(ln.lstrip(" "))) // len(INDENT)
+        level = 0 if first else (len(ln) - len(ln.lstrip(" "))) // len(INDENT)
+        first = False
         text = ln[level * len(INDENT) :]
         d = depth + level
         m = _LABEL.match(text)
