@@ -44,12 +44,12 @@ def test_rows_have_final_numbers_relations_and_change_shares():
         ("Preamble, para. 1", "preamble", "new", None, None, None, None, ()),
         ("Preamble, para. 2", "preamble", "new", None, None, None, None, ()),
         ("Art. 1", "definitions", "new", None, None, None, None, ()),
-        ("Art. 1(a)", "definitions", "verbatim", "dir-x", "2(a)", 0, 23, (("provider-term", 1),)),
-        ("Art. 1(b)", "definitions", "adapted", "dir-x", "2(b)", 10, 29, (("provider-term", 1),)),
+        ("Art. 1(a)", "definitions", "verbatim", "dir-x", "2(a)", 0, 12, (("provider-term", 1),)),
+        ("Art. 1(b)", "definitions", "adapted", "dir-x", "2(b)", 10, 13, (("provider-term", 1),)),
         ("Art. 1(c)", "definitions", "new", None, None, None, None, ()),
-        ("Art. 2(1)", "duties", "verbatim", "dir-x", "5(1)", 0, 34, (("states-parties", 1),)),
-        ("Art. 2(2)", "duties", "adapted", "dir-x", "5(2)", 5, 35, (("states-parties", 1),)),
-        ("Art. 3", "scope", "verbatim", "conv-y", "1", 0, 20, ()),
+        ("Art. 2(1)", "duties", "verbatim", "dir-x", "5(1)", 0, 17, (("states-parties", 1),)),
+        ("Art. 2(2)", "duties", "adapted", "dir-x", "5(2)", 3, 17, (("states-parties", 1),)),
+        ("Art. 3", "scope", "verbatim", "conv-y", "1", 0, 10, ()),
         ("Testimonium, para. 1", "testimonium", "new", None, None, None, None, ()),
     ]
     assert [g.label for g in table.groups] == [
@@ -138,7 +138,7 @@ def test_bundled_treaty_has_a_row_for_every_paragraph_and_point():
     assert rows["Art. 2(a)"].relation == "adapted" and rows["Art. 2(b)"].relation == "new"
     assert "Art. 2(e)(ii)" in rows
     # a share within the clause's budget, as check says
-    assert 0 < rows["Art. 5(1)"].share <= 0.15
+    assert 0 < rows["Art. 5(1)"].share <= 0.2
 
 
 # --------------------------------------------------------------------------- golden files
@@ -181,8 +181,8 @@ def test_csv_reads_back_with_the_csv_module_and_quotes_commas_and_quotes():
         in data
     )
     assert (
-        by["Art. 2(2)"]["change_share"] == "0.1429"
-        and by["Art. 2(2)"]["words_changed"] == "5"
+        by["Art. 2(2)"]["change_share"] == "0.1765"
+        and by["Art. 2(2)"]["words_changed"] == "3"
         and by["Art. 2(2)"]["substitutions"] == "states-parties=1"
     )
     assert (

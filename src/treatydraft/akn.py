@@ -8,7 +8,7 @@ Layout (valid against the official ``akomantoso30.xsd``):
 * ``meta/analysis/otherAnalysis``: one ``td:derivation`` per paragraph and point
   (namespace :data:`TD_NS`): its relation and, for verbatim and adapted text, the
   source (``href`` = the source's ELI when its front matter has one), the source
-  address, the share of words changed after substitutions and the rules applied.
+  address, the change measure (:mod:`treatydraft.measure`) and the rules applied.
 * ``meta/references``: a ``TLCReference`` (``name="source"``) per source used,
   and the ``TLCOrganization`` entries the identification points at.
 * ``preface/longTitle/p/docTitle``; ``preamble/recitals/recital`` and the

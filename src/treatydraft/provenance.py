@@ -219,10 +219,12 @@ def _weight(clause: Clause) -> int:
 
 def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[str]]:
     """The provenance findings of some clauses, and the substitution rules they use."""
-    from . import diffing, substitution
+    from . import diffing, measure, substitution
+    from .assemble import _Numbers
 
     out: list[Diagnostic] = []
     rules = project.rule_map()
+    numbers = _Numbers(project)  # cross-references resolved as the draft prints them
     used_rules: set[str] = set()
     # Many paragraphs share a source text: fold and hash each one once.
     folded: dict[str, str] = {}
@@ -285,8 +287,9 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
                 expected = substitution.substituted(
                     substitution.apply(res.source_text, rules, prov.substitutions)
                 )
-                if fold(expected) != fold(item.text):
-                    result = diffing.diff(fold(expected), fold(item.text))
+                printed = fold(measure.clause_text(item.text, numbers))
+                if fold(expected) != printed:
+                    result = diffing.diff(fold(expected), printed)
                     out.append(
                         _d(
                             item.text_pos,
@@ -296,17 +299,18 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
                     )
             elif prov.relation == "adapted":
                 budget = prov.budget if prov.budget is not None else project.default_budget
-                result = substitution.redline(
-                    source_fold(res.source_text), fold(item.text), rules, prov.substitutions
+                m = measure.of_texts(
+                    source_fold(res.source_text),
+                    measure.clause_text(item.text, numbers),
+                    rules,
+                    prov.substitutions,
                 )
-                changed, total = diffing.word_stats(result.ops)
-                share = changed / total if total else 0.0
-                if share > budget + 1e-9:
+                if m.over(budget):
                     out.append(
                         _d(
                             item.text_pos,
                             "adapted-over-budget",
-                            f"{where} changes {share:.0%} of the words of {addresses.display(res.node.address)}; its budget is {budget:.0%} ({changed} of {total} words)",
+                            f"{where}: {m.text()} from {addresses.display(res.node.address)}; its budget is {budget:.0%}",
                         )
                     )
     return out, used_rules

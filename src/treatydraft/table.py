@@ -3,8 +3,8 @@
 One :class:`Row` per paragraph and point of the assembled draft, in draft order,
 with its final number ("Art. 5(1)", "Art. 2(a)", "Preamble, para. 3"), the
 clause it comes from, its provenance and, for verbatim and adapted text, the
-share of words changed after the paragraph's substitution rules (the measure
-``check`` holds against ``budget``). :func:`build_table` also gives the reverse
+change measure of :mod:`treatydraft.measure` (the one ``check`` holds against
+``budget``). :func:`build_table` also gives the reverse
 view (source provision → treaty provisions) and the coverage of the sources
 under ``coverage:`` (:mod:`treatydraft.coverage`).
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from . import addresses
 from .coverage import CoverageReport, analyse
+from .measure import Measure
 from .model import Clause, Draft, DraftItem, Paragraph, Project
 
 BY = ("article", "source")
@@ -35,7 +36,7 @@ class Row:
     source_short: str | None  # the source's short title (the id when the source is unknown)
     at: str | None  # source address, canonical when it parses, else as written
     changed: int | None  # words changed after substitutions (verbatim/adapted, resolvable)
-    total: int | None  # words of both sides
+    total: int | None  # words of the source text at the address
     rules: tuple[
         tuple[str, int | None], ...
     ]  # (rule, applications to the source text); None when unknown
@@ -45,17 +46,17 @@ class Row:
     def share(self) -> float | None:
         if self.changed is None or self.total is None:
             return None
-        return self.changed / self.total if self.total else 0.0
+        return Measure(self.changed, self.total).share
 
     @property
     def source_provision(self) -> str | None:
         return addresses.display(self.at) if self.at else None
 
     def share_text(self) -> str | None:
-        """``"12% (6 of 50 words)"``."""
-        if self.share is None:
+        """``"5 of 38 source words changed (13%)"``."""
+        if self.changed is None or self.total is None:
             return None
-        return f"{self.share:.0%} ({self.changed} of {self.total} words)"
+        return Measure(self.changed, self.total).text()
 
     def rules_text(self) -> str | None:
         """``"states-parties ×2, csam-term ×1"``."""
@@ -145,9 +146,10 @@ def paired(project: Project, draft: Draft):
         yield "Testimonium", None, item, para, clause
 
 
-def _measure(project: Project, clause: Clause, para: Paragraph):
-    """``(at, changed, total, rules)`` of one clause item."""
-    from . import diffing, substitution
+def _measure(project: Project, clause: Clause, para: Paragraph, numbers):
+    """``(at, changed, total, rules)`` of one clause item (the change measure of
+    :mod:`treatydraft.measure`, on the paragraph as the draft prints it)."""
+    from . import diffing, measure, substitution
     from .provenance import resolve
     from .text import fold
 
@@ -169,18 +171,18 @@ def _measure(project: Project, clause: Clause, para: Paragraph):
     if len(known) != len(prov.substitutions):
         return at, None, None, counts
     try:
-        result = substitution.redline(src, fold(para.text), rules, known)
+        m = measure.of_texts(src, measure.clause_text(para.text, numbers), rules, known)
     except diffing.RedlineIntegrityError:
         return at, None, None, counts
-    changed, total = diffing.word_stats(result.ops)
-    return at, changed, total, counts
+    return at, m.changed, m.total, counts
 
 
 def build_table(project: Project, draft: Draft | None = None) -> Table:
     """The correlation table of the project's draft (assembled here unless given)."""
-    from .assemble import assemble
+    from .assemble import _Numbers, assemble
 
     draft = draft or assemble(project)
+    numbers = _Numbers(project)
     groups: list[Group] = []
     current: dict | None = None
 
@@ -200,7 +202,7 @@ def build_table(project: Project, draft: Draft | None = None) -> Table:
             provision = where
         else:
             provision = f"{where}({item.label})"
-        at, changed, total, rules = _measure(project, clause, para)
+        at, changed, total, rules = _measure(project, clause, para, numbers)
         prov = para.provenance
         source = prov.source if prov and prov.relation != "new" else None
         short = project.sources[source].short if source in project.sources else source

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .. import addresses, diffing, substitution
+from .. import addresses, diffing, measure, substitution
 from ..assemble import _Numbers, _substitute
 from ..model import Clause, Paragraph, Project
 from ..numbering import describe, label
+from ..text import fold
 from .model import (
     DELETE,
     EQUAL,
@@ -126,7 +127,8 @@ def _rule_aware(source: str, clause: str, rules, names: Sequence[str], timeout: 
 
 
 def _stats(ops) -> tuple[int, int]:
-    return diffing.word_stats(ops)
+    m = measure.of_ops(ops)
+    return m.changed, m.total
 
 
 def compare_texts(
@@ -161,13 +163,13 @@ def compare_texts(
 
 def insertion(text: str) -> dict:
     changes = (Change(INSERT, "", text),) if text else ()
-    changed, total = diffing.word_stats([diffing.Op(INSERT, "", text)])
+    changed, total = _stats([diffing.Op(INSERT, "", text)])
     return dict(changes=changes, old="", new=text, changed_words=changed, total_words=total)
 
 
 def deletion(text: str) -> dict:
     changes = (Change(DELETE, text, ""),) if text else ()
-    changed, total = diffing.word_stats([diffing.Op(DELETE, text, "")])
+    changed, total = _stats([diffing.Op(DELETE, text, "")])
     return dict(changes=changes, old=text, new="", changed_words=changed, total_words=total)
 
 
@@ -249,6 +251,15 @@ def _source_item(
     fields = compare_texts(
         res.source_text, text, rules=rules, names=prov.substitutions, raw=raw, timeout=timeout
     )
+    if (
+        raw
+        or timeout != measure.TIMEOUT
+        or fold(res.source_text) != res.source_text
+        or fold(text) != text
+    ):
+        # the diff shown is not the one the measure reads: take the measure's own
+        m = measure.of_texts(res.source_text, text, rules, prov.substitutions)
+        fields.update(changed_words=m.changed, total_words=m.total)
     return ItemRedline(
         key,
         where,
