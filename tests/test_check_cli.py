@@ -169,8 +169,10 @@ def test_no_project_found(cli, tmp_path):
     )
 
 
-@pytest.mark.parametrize("fmt", ["xml"])
+@pytest.mark.parametrize("fmt", ["xml", "JSON", "", "text "])
 def test_bad_format_is_a_usage_error(cli, mini, fmt):
     result = cli("check", "--format", fmt, "-C", mini)
     assert result.exit_code == 2
-    assert result.stderr == "treatydraft: error: --format must be text, json or github, not 'xml'\n"
+    assert (
+        result.stderr == f"treatydraft: error: --format must be text, json or github, not '{fmt}'\n"
+    )

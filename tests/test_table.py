@@ -2,14 +2,13 @@
 
 Regenerate the golden files after an intended change:
 
-    TREATYDRAFT_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_table.py
+    .venv/bin/pytest tests/test_table.py --update-goldens
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,6 @@ from treatydraft.tables import FORMATTERS
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden" / "table"
 SMALL = FIXTURES / "table-small"
-UPDATE = os.environ.get("TREATYDRAFT_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture
@@ -152,17 +150,8 @@ CASES = [
 
 
 @pytest.mark.parametrize("case,fmt,by", CASES, ids=[c[0] for c in CASES])
-def test_golden(case, fmt, by):
-    got = FORMATTERS[fmt](build_table(load_project(SMALL)), by)
-    path = GOLDEN / case
-    if UPDATE or not path.exists():
-        if not UPDATE:
-            pytest.fail(f"{path} is missing; run with TREATYDRAFT_UPDATE_GOLDEN=1 to create it")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(got)
-    assert got == path.read_bytes(), (
-        f"{case} differs from the golden file; if intended, rerun with TREATYDRAFT_UPDATE_GOLDEN=1"
-    )
+def test_golden(case, fmt, by, golden):
+    golden(GOLDEN / case, FORMATTERS[fmt](build_table(load_project(SMALL)), by))
 
 
 # --------------------------------------------------------------------------- formats

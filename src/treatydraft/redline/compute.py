@@ -248,18 +248,9 @@ def _source_item(
             new=text,
         )
     budget = prov.budget if prov.budget is not None else project.default_budget
-    fields = compare_texts(
+    fields = compare_with_source(
         res.source_text, text, rules=rules, names=prov.substitutions, raw=raw, timeout=timeout
     )
-    if (
-        raw
-        or timeout != measure.TIMEOUT
-        or fold(res.source_text) != res.source_text
-        or fold(text) != text
-    ):
-        # the diff shown is not the one the measure reads: take the measure's own
-        m = measure.of_texts(res.source_text, text, rules, prov.substitutions)
-        fields.update(changed_words=m.changed, total_words=m.total)
     return ItemRedline(
         key,
         where,
@@ -273,9 +264,30 @@ def _source_item(
     )
 
 
+def compare_with_source(
+    source: str,
+    text: str,
+    *,
+    rules,
+    names: Sequence[str],
+    raw: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> dict:
+    """The fields of an :class:`ItemRedline` comparing a paragraph (references resolved) with
+    its source text: the diff shown (``raw``: without rules) and the change measure of
+    :mod:`treatydraft.measure`, which is always taken with the rules."""
+    fields = compare_texts(source, text, rules=rules, names=names, raw=raw, timeout=timeout)
+    if raw or timeout != measure.TIMEOUT or fold(source) != source or fold(text) != text:
+        # the diff shown is not the one the measure reads: take the measure's own
+        m = measure.of_texts(source, text, rules, names)
+        fields.update(changed_words=m.changed, total_words=m.total)
+    return fields
+
+
 __all__ = [
     "against_source",
     "compare_texts",
+    "compare_with_source",
     "clause_heading",
     "outline_clauses",
     "item_key",
