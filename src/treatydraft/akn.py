@@ -104,7 +104,7 @@ class _Refs:
                 out.append((raw[pos : m.start()], None))
             number = self.numbers.articles[m.group("id")][0]
             href = f"#art_{number}" + (f"__para_{int(m.group('para'))}" if m.group("para") else "")
-            out.append((text, href))
+            out.append((text or "", href))
             pos = m.end()
         if pos < len(raw):
             out.append((raw[pos:], None))

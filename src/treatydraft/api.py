@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import addresses
 from .diagnostics import Diagnostic, Report
@@ -177,7 +178,7 @@ def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None 
         else:
             text = n.text
         prov_text = text
-        d = {
+        d: dict[str, Any] = {
             "text": text,
             "provenance": {
                 "source": src.id,

@@ -466,8 +466,8 @@ def diff(old: str, new: str, *, timeout: float = 2.0) -> DiffResult:
     if not timeout > 0:
         raise ValueError("timeout must be a positive number of seconds")
     if old == new:
-        ops = (Op(EQUAL, old, new),) if old else ()
-        return DiffResult(ops, approximate=False, granularity="word")
+        same: tuple[Op, ...] = (Op(EQUAL, old, new),) if old else ()
+        return DiffResult(same, approximate=False, granularity="word")
 
     ops_list: list[Op] = []
     granularity = "word"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from . import addresses
-from .diagnostics import DEFAULT_LEVELS, Diagnostic
+from .diagnostics import DEFAULT_LEVELS, Diagnostic, Severity
 from .model import Clause, Paragraph, Pos, Project, Provenance, SourceNode
 from .numbering import describe
 from .text import fold, lint, pin_hash
@@ -349,4 +349,5 @@ def _hint(name: str, known) -> str:
 
 
 def _d(pos, code: str, message: str) -> Diagnostic:
-    return Diagnostic(pos.path, pos.line, pos.col, DEFAULT_LEVELS.get(code, "error"), code, message)
+    severity: Severity = "warning" if DEFAULT_LEVELS.get(code) == "warning" else "error"
+    return Diagnostic(pos.path, pos.line, pos.col, severity, code, message)

@@ -14,6 +14,7 @@ The formatters (:mod:`treatydraft.tables`) only lay this model out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from . import addresses
 from .coverage import CoverageReport, analyse
@@ -183,8 +184,8 @@ def build_table(project: Project, draft: Draft | None = None) -> Table:
 
     draft = draft or assemble(project)
     numbers = _Numbers(project)
-    groups: list[Group] = []
-    current: dict | None = None
+    groups: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
 
     def walk(
         item: DraftItem,
@@ -229,7 +230,7 @@ def build_table(project: Project, draft: Draft | None = None) -> Table:
     for title, art, item, para, clause in paired(project, draft):
         if current is None or current["title"] != title:
             current = {"title": title, "art": art, "rows": [], "clauses": []}
-            groups.append(current)  # type: ignore[arg-type]
+            groups.append(current)
         if clause.id not in current["clauses"]:
             current["clauses"].append(clause.id)
         counters[title] = counters.get(title, 0) + 1
@@ -243,7 +244,7 @@ def build_table(project: Project, draft: Draft | None = None) -> Table:
             tuple(g["clauses"]),
             tuple(g["rows"]),
         )
-        for g in groups  # type: ignore[union-attr]
+        for g in groups
     )
     table_rows = [r for g in out_groups for r in g.rows]
     return Table(
@@ -277,8 +278,8 @@ def _by_source(project: Project, rows: list[Row]) -> tuple[SourceGroup, ...]:
         entries = []
         for at in sorted(by[sid], key=key):
             heading = None
-            if src is not None and at in src.index:
-                parts = addresses.parse(at)
+            if src is not None and at is not None and at in src.index:
+                parts = addresses.parts(at)
                 top = src.index.get(
                     addresses.join(parts[:2] if parts[0] == "recital" else parts[:1])
                 )

@@ -273,7 +273,7 @@ def clause_summary(clause: ClauseRedline, mode: str = "source") -> str:
     budgets = [i for i in clause.items if i.relation == "adapted" and i.budget is not None]
     if mode == "source" and budgets:
         over = [i.where for i in budgets if i.over_budget]
-        shown = ", ".join(dict.fromkeys(percent(i.budget) for i in budgets))
+        shown = ", ".join(dict.fromkeys(percent(i.budget) for i in budgets if i.budget is not None))
         parts.append(
             f"over budget ({shown}): {', '.join(over)}" if over else f"within budget ({shown})"
         )
