@@ -16,9 +16,9 @@ import pytest
 from conftest import FIXTURES, REPO
 from lxml import etree
 
-from treatydraft.akn import AKN_NS, TD_NS, export
 from treatydraft.api import load_project
 from treatydraft.assemble import assemble
+from treatydraft.render.akn import AKN_NS, TD_NS, export
 
 SMALL = FIXTURES / "table-small"
 NS = {"a": AKN_NS, "td": TD_NS}

@@ -147,7 +147,7 @@ def _by_redline(project) -> dict:
 
 
 def _by_table_and_export(project) -> tuple[dict, dict]:
-    from treatydraft.table import build_table
+    from treatydraft.correlation import build_table
 
     table, export = {}, {}
     rows = build_table(project).rows

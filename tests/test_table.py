@@ -16,7 +16,7 @@ from conftest import FIXTURES, REPO, copy_project, edit
 
 from treatydraft.api import load_project
 from treatydraft.assemble import assemble
-from treatydraft.table import build_table
+from treatydraft.correlation import build_table
 from treatydraft.tables import FORMATTERS
 
 HERE = Path(__file__).resolve().parent

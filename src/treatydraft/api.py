@@ -431,8 +431,8 @@ def table(
 
     Raises :class:`UsageError` for an unknown format or ``by``, and for html/docx without ``out``.
     """
+    from .correlation import build_table
     from .fsio import write_atomic
-    from .table import build_table
     from .tables import FORMATTERS
 
     table_args(fmt, by, out)
@@ -456,9 +456,9 @@ def export_akn(project: Project, *, out: str | Path | None = None, date=None) ->
     """The assembled draft as an Akoma Ntoso 3.0 ``act`` (UTF-8 XML); with ``out``, also
     written atomically. ``date`` (a :class:`datetime.date`) defaults to ``SOURCE_DATE_EPOCH``
     or today."""
-    from .akn import export
     from .fsio import write_atomic
     from .provenance import draft_blockers
+    from .render.akn import export
 
     blockers = draft_blockers(project)
     if blockers:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..correlation import Row, SourceEntry, Table
 from ..coverage import SourceCoverage, Uncovered
-from ..table import Row, SourceEntry, Table
 
 DASH = "—"
 

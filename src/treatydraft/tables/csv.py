@@ -15,8 +15,8 @@ from __future__ import annotations
 import csv
 import io
 
+from ..correlation import Row, Table
 from ..coverage import compress
-from ..table import Row, Table
 
 COLUMNS = (
     "section",
