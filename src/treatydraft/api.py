@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import addresses
+from . import addresses, formats
 from .diagnostics import Diagnostic, Report
 from .errors import FileChangedOnDisk, Findings, UsageError
 from .model import Project, Source, SourceNode
@@ -265,7 +265,7 @@ def init_project(directory: str | Path) -> list[str]:
 
 # --------------------------------------------------------------------------- build
 
-BUILD_FORMATS = ("md", "html", "docx")
+BUILD_FORMATS = formats.names("build")
 
 
 @dataclass(frozen=True)
@@ -352,7 +352,7 @@ def build(
 
 # --------------------------------------------------------------------------- redline
 
-REDLINE_FORMATS = ("term", "md", "html", "docx", "json")
+REDLINE_FORMATS = formats.names("redline")
 
 
 def redline_model(
@@ -403,10 +403,9 @@ def redline(
     from .fsio import write_atomic
     from .redline import render
 
-    if fmt not in REDLINE_FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(REDLINE_FORMATS)}, not '{fmt}'")
-    if fmt == "docx" and out is None:
-        raise UsageError("--format docx writes a file; give --out FILE.docx")
+    spec = formats.get("redline", fmt)
+    if not spec.stdout and out is None:
+        raise UsageError(f"--format {fmt} writes a file; give --out FILE.{spec.extension}")
     model = redline_model(
         project, clause_ids, against=against, raw=raw, timeout=timeout, progress=progress
     )
@@ -418,9 +417,9 @@ def redline(
 
 # --------------------------------------------------------------------------- table / export
 
-TABLE_FORMATS = ("md", "html", "docx", "csv")
+TABLE_FORMATS = formats.names("table")
 TABLE_BY = ("article", "source")
-EXPORT_FORMATS = ("akn",)
+EXPORT_FORMATS = formats.names("export")
 
 
 def table(
@@ -444,26 +443,33 @@ def table(
 
 def table_args(fmt: str, by: str, out: str | Path | None) -> None:
     """Raise :class:`UsageError` unless ``table`` can run with these arguments."""
-    if fmt not in TABLE_FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(TABLE_FORMATS)}, not '{fmt}'")
+    spec = formats.get("table", fmt)
     if by not in TABLE_BY:
         raise UsageError(f"--by must be article or source, not '{by}'")
-    if fmt in ("html", "docx") and out is None:
-        raise UsageError(f"--format {fmt} writes a file; give --out FILE.{fmt}")
+    if not spec.stdout and out is None:
+        raise UsageError(f"--format {fmt} writes a file; give --out FILE.{spec.extension}")
 
 
-def export_akn(project: Project, *, out: str | Path | None = None, date=None) -> bytes:
-    """The assembled draft as an Akoma Ntoso 3.0 ``act`` (UTF-8 XML); with ``out``, also
-    written atomically. ``date`` (a :class:`datetime.date`) defaults to ``SOURCE_DATE_EPOCH``
-    or today."""
+def export(
+    project: Project, fmt: str = "akn", *, out: str | Path | None = None, date=None
+) -> bytes:
+    """The assembled draft in an export format of the registry (``akn``: an Akoma Ntoso 3.0
+    ``act``, UTF-8 XML); with ``out``, also written atomically. ``date`` (a
+    :class:`datetime.date`) defaults to ``SOURCE_DATE_EPOCH`` or today. Missing or repeated
+    outline entries and dangling references raise :class:`Findings`."""
     from .fsio import write_atomic
     from .provenance import draft_blockers
-    from .render.akn import export
 
+    render = formats.renderer(formats.get("export", fmt))
     blockers = draft_blockers(project)
     if blockers:
         raise Findings(blockers)
-    data = export(project, date=date)
+    data = render(project, date=date)
     if out is not None:
         write_atomic(out, data)
     return data
+
+
+def export_akn(project: Project, *, out: str | Path | None = None, date=None) -> bytes:
+    """:func:`export` in Akoma Ntoso."""
+    return export(project, "akn", out=out, date=date)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from . import formats
 from .errors import InputError, TreatyDraftError
 
 app = typer.Typer(
@@ -234,8 +235,9 @@ def sources_show(
 @app.command()
 def build(
     fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated formats: md, html, docx.")
-    ] = "md,html,docx",
+        str,
+        typer.Option("--format", help="Comma-separated formats: " + formats.help_text("build")),
+    ] = ",".join(formats.names("build")),
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Output folder (default: <project>/build).", show_default=False),
@@ -314,10 +316,8 @@ def redline(
     ] = "source",
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format", help="term, md, html, docx (tracked changes; needs --out) or json."
-        ),
-    ] = "term",
+        typer.Option("--format", help=formats.help_text("redline")),
+    ] = formats.names("redline")[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -368,11 +368,8 @@ def redline(
 def table(
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format",
-            help="md, csv (both print to stdout without --out), html or docx (need --out).",
-        ),
-    ] = "md",
+        typer.Option("--format", help=formats.help_text("table")),
+    ] = formats.names("table")[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -404,7 +401,9 @@ def table(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="akn: Akoma Ntoso 3.0 XML.")] = "akn",
+    fmt: Annotated[str, typer.Option("--format", help=formats.help_text("export"))] = formats.names(
+        "export"
+    )[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -420,11 +419,9 @@ def export(
     """
     from . import api
 
-    if fmt != "akn":
-        _err(f"treatydraft: error: --format must be akn, not '{fmt}'")
-        raise typer.Exit(2)
+    _run(formats.get, "export", fmt)
     project = _project(directory)
-    data = _run(api.export_akn, project, out=out)
+    data = _run(api.export, project, fmt, out=out)
     _emit(data, out)
 
 
