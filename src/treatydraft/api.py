@@ -17,10 +17,13 @@ from .errors import Findings, UsageError
 from .lookup import lookup as lookup
 from .model import Project
 from .newclause import CLAUSE_ID as CLAUSE_ID
+from .newclause import NewClauseResult as NewClauseResult
 from .newclause import new_clause as new_clause
 from .outputs import BuildOutput as BuildOutput
 from .outputs import BuildResult as BuildResult
+from .pinning import PinResult as PinResult
 from .pinning import pin as pin
+from .project_init import InitResult as InitResult
 from .project_init import init_project as init_project
 
 
@@ -55,16 +58,24 @@ class CheckResult:
     report: Report
     clauses: int  # clause files found
     sources: int  # sources loaded
+    strict: bool = False  # warnings fail too
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 on findings (warnings too when strict), 2 when input cannot be loaded."""
+        return self.report.exit_code(self.strict)
 
 
-def check_path(start: str | Path = ".") -> CheckResult:
+def check_path(start: str | Path = ".", *, strict: bool = False) -> CheckResult:
     """Find, load and check the project at or above ``start``; input errors are part of the
     report. Large projects are loaded and checked on every core."""
     from .loading.project import find_root
     from .provenance import check_root
 
     diagnostics, base, clauses = check_root(find_root(start))
-    return CheckResult(_levelled(diagnostics, base), clauses, len(base.sources) if base else 0)
+    return CheckResult(
+        _levelled(diagnostics, base), clauses, len(base.sources) if base else 0, strict
+    )
 
 
 # --------------------------------------------------------------------------- sources

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,21 @@ from .lookup import lookup
 from .model import Project, SourceNode
 from .text import pin_hash
 
+
+@dataclass(frozen=True)
+class NewClauseResult:
+    clause_id: str
+    path: str  # the new file, relative to the project
+    exit_code: int = 0
+
+
 CLAUSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)*")
 
 
-def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None = None) -> str:
-    """Create ``clauses/<id>.yaml`` with the text at ``ref``, verbatim and pinned. Returns its path."""
+def new_clause(
+    project: Project, clause_id: str, ref: str, *, title: str | None = None
+) -> NewClauseResult:
+    """Create ``clauses/<id>.yaml`` with the text at ``ref``, verbatim and pinned."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     from .fsio import write_atomic
@@ -78,4 +89,4 @@ def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None 
             f"{rel} would be written outside the project's clauses/ folder (through a symbolic link); not written"
         )
     write_atomic(path, out)
-    return rel
+    return NewClauseResult(clause_id, rel)

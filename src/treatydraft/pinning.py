@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import NamedTuple
 
 from .diagnostics import Diagnostic, Report
 from .errors import FileChangedOnDisk, UsageError
@@ -11,7 +12,18 @@ from .model import Project
 from .text import pin_hash
 
 
-def pin(project: Project, clause_ids: list[str] | None = None) -> tuple[list[str], Report]:
+class PinResult(NamedTuple):
+    """The files whose pins changed and the problems found (unpacks as ``changed, report``)."""
+
+    changed: list[str]
+    report: Report
+
+    @property
+    def exit_code(self) -> int:
+        return self.report.exit_code()
+
+
+def pin(project: Project, clause_ids: list[str] | None = None) -> PinResult:
     """Write or refresh ``pin:`` hashes. Returns the files changed and any problems.
 
     Items whose provenance cannot be resolved are reported and left unpinned.
@@ -50,4 +62,4 @@ def pin(project: Project, clause_ids: list[str] | None = None) -> tuple[list[str
             writes.append((path, new, old, clause.path))
     for path, new, old, _rel in writes:
         write_atomic(path, new, expect=old)
-    return [rel for *_, rel in writes], report
+    return PinResult([rel for *_, rel in writes], report)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError
 
 
-def init_project(directory: str | Path) -> list[str]:
-    """Create a new project in ``directory`` from the built-in skeleton, pinned. Returns created paths."""
+@dataclass(frozen=True)
+class InitResult:
+    created: list[str]  # the files written
+    exit_code: int = 0
+
+
+def init_project(directory: str | Path) -> InitResult:
+    """Create a new project in ``directory`` from the built-in skeleton, pinned."""
     from importlib import resources
 
     from .fsio import write_atomic
@@ -46,4 +53,4 @@ def init_project(directory: str | Path) -> list[str]:
     from .pinning import pin
 
     pin(load_project(target))
-    return created
+    return InitResult(created)
