@@ -199,3 +199,25 @@ def test_check_redline_table_and_export_agree_on_every_paragraph(name: str, tmp_
         if it.provenance is not None and it.provenance.relation == "adapted"
     }
     assert check == {k: v for k, v in redline.items() if k in adapted and v[0] > 0}
+
+
+def test_check_numbers_references_from_the_whole_outline_when_checking_in_chunks(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # large projects are loaded and checked in chunks of clause files; a reference to a
+    # clause of another chunk must still read "Article 1, paragraph 1", as in the redline
+    import treatydraft.parallel
+
+    root = copy_project(FIXTURES / "redline-small", tmp_path / "p")
+    edit(
+        root / "clauses" / "cooperation.yaml",
+        'of the measures taken:"',
+        'of the measures taken under {{ ref(\\"scope\\", 1) }}:"',
+    )
+    one_file_each = lambda fn, items, **_: [fn([item]) for item in items]  # noqa: E731
+    monkeypatch.setattr(treatydraft.parallel, "map_chunks", one_file_each)
+    report = api.check_path(root).report
+    over = [d.message for d in report.diagnostics if d.code == "adapted-over-budget"]
+    assert "paragraph 1: 6 of 17 source words changed (35%) from Art. 2; its budget is 30%" in over
+    redline = _by_redline(api.load_project(root))
+    assert redline[("cooperation", "paragraph 1")] == (6, 17)
