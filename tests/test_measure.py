@@ -56,6 +56,12 @@ def test_share_text_and_budget() -> None:
     assert m.text(budget=0.15) == "5 of 38 source words changed (13%, budget 15%)"
     assert m.text(budget=0.1) == "5 of 38 source words changed (13%, budget 10% — OVER BUDGET)"
     assert m.over(0.13) and not m.over(0.14) and not m.over(None)
+    # rounding never hides which side of the budget a share is on
+    assert Measure(6, 39).text(budget=0.15) == (
+        "6 of 39 source words changed (15.4%, budget 15% — OVER BUDGET)"
+    )
+    assert Measure(6, 39).text(near=0.15) == "6 of 39 source words changed (15.4%)"
+    assert Measure(3, 20).text(budget=0.15) == "3 of 20 source words changed (15%, budget 15%)"
     assert Measure(0, 0).share == 0.0
     assert Measure(3, 0).share == 1.0 and Measure(3, 0).text() == "3 words added"
 

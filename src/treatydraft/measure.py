@@ -53,18 +53,29 @@ class Measure:
         """Whether the share exceeds ``budget`` (a share; ``None`` is no budget)."""
         return budget is not None and self.share > budget + 1e-9
 
-    def text(self, basis: str = "source", budget: float | None = None) -> str:
+    def text(
+        self, basis: str = "source", budget: float | None = None, *, near: float | None = None
+    ) -> str:
         """``"5 of 38 source words changed (13%)"``; ``basis`` names the old side (a redline
         against an earlier version says "earlier"). With no old words: ``"10 words added"``.
-        With a budget: ``"… (13%, budget 15%)"``, and ``" — OVER BUDGET"`` when over it."""
+        With a budget: ``"… (13%, budget 15%)"``, and ``" — OVER BUDGET"`` when over it.
+        The share gets a decimal when rounding would hide its side of ``budget`` (or of
+        ``near``, a budget named elsewhere): ``"15.4%"`` against 15%."""
         extra = ""
         if budget is not None:
             extra = f", budget {percent(budget)}" + (" — OVER BUDGET" if self.over(budget) else "")
         if not self.total and self.changed:
             return f"{self.changed} words added" + (f" ({extra[2:]})" if extra else "")
-        return (
-            f"{self.changed} of {self.total} {basis} words changed ({percent(self.share)}{extra})"
-        )
+        shown = self.percent(budget if budget is not None else near)
+        return f"{self.changed} of {self.total} {basis} words changed ({shown}{extra})"
+
+    def percent(self, budget: float | None = None) -> str:
+        """The share as a whole percentage; with one decimal when it rounds to ``budget``
+        without being equal to it."""
+        shown = percent(self.share)
+        if budget is not None and shown == percent(budget) and self.over(budget):
+            return f"{self.share:.1%}"
+        return shown
 
     def __add__(self, other: Measure) -> Measure:
         return Measure(self.changed + other.changed, self.total + other.total)

@@ -356,7 +356,7 @@ class TextComparison:
         return _d(
             self.pos,
             "adapted-over-budget",
-            f"{self.where}: {m.text()} from {self.address}; its budget is {self.budget:.0%}",
+            f"{self.where}: {m.text(near=self.budget)} from {self.address}; its budget is {self.budget:.0%}",
         )
 
 
