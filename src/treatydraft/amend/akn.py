@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from ..akn import AKN_NS, LANGUAGES, _e, draft_date, slug
 from ..model import Project
+from ..render.akn import AKN_NS, LANGUAGES, _e, draft_date, slug
 from ..render.common import ILLEGAL
 from .formats import EMPTY, NOTE, _groups
 from .grammar import Rendered

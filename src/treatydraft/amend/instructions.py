@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..diffing import EQUAL, diff, tokenize, word_stats
+from ..diffing import EQUAL, diff, tokenize
 from .doc import Doc, Part, Unit, articles
 
 DEFAULT_THRESHOLD = 0.5
@@ -267,8 +267,10 @@ def word_instructions(old: str, new: str) -> list[tuple]:
 
 
 def changed_share(old: str, new: str) -> float:
-    changed, total = word_stats(diff(old, new).ops)
-    return changed / total if total else 0.0
+    """The share of the earlier text's words changed (the project's one change measure)."""
+    from ..measure import of_ops
+
+    return of_ops(diff(old, new).ops).share
 
 
 # --------------------------------------------------------------------------- generation
