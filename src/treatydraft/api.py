@@ -326,3 +326,21 @@ def source_origin(project: Project, sid: str) -> list[tuple[str, str]]:
         )
     keys = ("id", "short", "title", "celex", "eli", "frbr", "language", "origin")
     return [(k, str(src.meta[k])) for k in keys if src.meta.get(k)]
+
+
+# --------------------------------------------------------------------------- amend
+
+
+def amend(project: Project, against: str, **options) -> str | bytes:
+    """The amendment list from the draft at ``against`` to this one (see
+    :func:`treatydraft.amend.run.amend`)."""
+    from .amend.run import amend as _amend
+
+    return _amend(project, against, **options)
+
+
+def amend_apply(project: Project, file: str | Path, *, check: bool = False):
+    """Apply an amendment list to the clause files (see :func:`treatydraft.amend.run.apply_file`)."""
+    from .amend.run import apply_file
+
+    return apply_file(project, file, check=check)

@@ -549,13 +549,13 @@ def amend(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .amend.run import amend as run_amend
+    from . import api
 
     if against is None:
         _err("treatydraft: error: amend needs --against REV|DIR (the earlier draft)")
         raise typer.Exit(2)
     project = _project(directory)
-    data = _run(run_amend, project, against, style=style, fmt=fmt, out=out, proposer=proposer)
+    data = _run(api.amend, project, against, style=style, fmt=fmt, out=out, proposer=proposer)
     _emit(data, out)
 
 
@@ -580,10 +580,10 @@ def amend_apply(
 
     Example: treatydraft amend apply amendments.md --check
     """
-    from .amend.run import apply_file
+    from . import api
 
     project = _project(directory)
-    changed = _run(apply_file, project, file, check=check)
+    changed = _run(api.amend_apply, project, file, check=check)
     for verb, rel in changed:
         typer.echo(f"would have {verb} {rel}" if check else f"{verb} {rel}")
     if not changed:
