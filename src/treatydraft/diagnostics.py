@@ -39,6 +39,7 @@ INPUT_CODES = frozenset(
         "io",
         "template",
         "usage",
+        "unbalanced-bracket",
     }
 )
 
@@ -62,6 +63,10 @@ DEFAULT_LEVELS = {
     "bidi-control": "warning",
     "invisible-character": "warning",
     "uncovered-provision": "warning",
+    "unknown-delegation": "error",
+    "bracket-attribution-drift": "error",
+    "agreed-text-changed": "error",
+    "agreed-unpinned": "warning",
 }
 
 

@@ -220,6 +220,7 @@ def _weight(clause: Clause) -> int:
 def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[str]]:
     """The provenance findings of some clauses, and the substitution rules they use."""
     from . import diffing, substitution
+    from .negotiation.checks import item_findings
 
     out: list[Diagnostic] = []
     rules = project.rule_map()
@@ -244,6 +245,8 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
         for item in clause.walk():
             for code, _offset, message in lint(item.text, project.language):
                 out.append(_d(item.text_pos, code, f"{describe(item.key_path)}: {message}"))
+            if item.negotiation is not None:
+                out.extend(item_findings(project, clause, item))
             prov = item.provenance
             if prov is None:
                 continue
@@ -281,35 +284,59 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
                 )
             if bad_rule:
                 continue
-            if prov.relation == "verbatim":
-                expected = substitution.substituted(
-                    substitution.apply(res.source_text, rules, prov.substitutions)
-                )
-                if fold(expected) != fold(item.text):
-                    result = diffing.diff(fold(expected), fold(item.text))
-                    out.append(
-                        _d(
-                            item.text_pos,
-                            "verbatim-mismatch",
-                            f"{where} is marked verbatim but differs from {addresses.display(res.node.address)}: {_changes(result.ops)}",
-                        )
+            for reading, text in _readings(item.text):
+                what = where + reading
+                if prov.relation == "verbatim":
+                    expected = substitution.substituted(
+                        substitution.apply(res.source_text, rules, prov.substitutions)
                     )
-            elif prov.relation == "adapted":
-                budget = prov.budget if prov.budget is not None else project.default_budget
-                result = substitution.redline(
-                    source_fold(res.source_text), fold(item.text), rules, prov.substitutions
-                )
-                changed, total = diffing.word_stats(result.ops)
-                share = changed / total if total else 0.0
-                if share > budget + 1e-9:
-                    out.append(
-                        _d(
-                            item.text_pos,
-                            "adapted-over-budget",
-                            f"{where} changes {share:.0%} of the words of {addresses.display(res.node.address)}; its budget is {budget:.0%} ({changed} of {total} words)",
+                    if fold(expected) != fold(text):
+                        result = diffing.diff(fold(expected), fold(text))
+                        out.append(
+                            _d(
+                                item.text_pos,
+                                "verbatim-mismatch",
+                                f"{what} is marked verbatim but differs from {addresses.display(res.node.address)}: {_changes(result.ops)}",
+                            )
                         )
+                elif prov.relation == "adapted":
+                    budget = prov.budget if prov.budget is not None else project.default_budget
+                    result = substitution.redline(
+                        source_fold(res.source_text), fold(text), rules, prov.substitutions
                     )
+                    changed, total = diffing.word_stats(result.ops)
+                    share = changed / total if total else 0.0
+                    if share > budget + 1e-9:
+                        out.append(
+                            _d(
+                                item.text_pos,
+                                "adapted-over-budget",
+                                f"{what} changes {share:.0%} of the words of {addresses.display(res.node.address)}; its budget is {budget:.0%} ({changed} of {total} words)",
+                            )
+                        )
     return out, used_rules
+
+
+def _readings(text: str) -> list[tuple[str, str]]:
+    """The texts a provenance claim must hold for: the text itself, or for bracketed text
+    every option of every group, each in the reading that takes the first option of the
+    other groups (§12)."""
+    from .negotiation import brackets
+
+    if not brackets.has_brackets(text):
+        return [("", text)]
+    try:
+        tree = brackets.parse(text)
+    except brackets.BracketError:
+        return [("", text)]
+    out = []
+    for r in brackets.readings(tree):
+        if r.group == 0:
+            label = " (reading the first option of every bracket group)"
+        else:
+            label = f" (reading option {r.option + 1} of bracket group {r.group}, '{fold(r.option_text)}')"
+        out.append((label, r.text))
+    return out
 
 
 def _changes(ops, limit: int = 4) -> str:
