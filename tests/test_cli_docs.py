@@ -37,6 +37,7 @@ def test_the_commands_are_the_designed_ones():
         ("redline",),
         ("sources", "list"),
         ("sources", "show"),
+        ("status",),
         ("table",),
     ]
 

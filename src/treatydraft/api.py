@@ -467,3 +467,25 @@ def export_akn(project: Project, *, out: str | Path | None = None, date=None) ->
     if out is not None:
         write_atomic(out, data)
     return data
+
+
+# --------------------------------------------------------------------------- negotiation status
+
+
+def negotiation_status(project: Project, *, against: str | None = None, fmt: str = "term") -> str:
+    """Per clause the bracket groups, options, alternatives and paragraphs by status, the
+    totals, and with ``against`` (a git revision or a project directory) the change since
+    that draft (§12). Raises :class:`UsageError` for a bad format or revision."""
+    from .negotiation import status as st
+    from .redline.against import load_directory, load_revision, resolve_against
+
+    if fmt not in st.FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(st.FORMATS)}, not '{fmt}'")
+    now = st.status(project)
+    if against is not None:
+        mode, value = resolve_against(project, against)
+        if mode == "source":
+            raise UsageError("status --against needs a git revision or a project directory")
+        other = load_directory(value) if mode == "dir" else load_revision(project, value)
+        now = st.compare(now, st.status(other), against)
+    return st.render(now, fmt)

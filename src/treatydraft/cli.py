@@ -365,6 +365,31 @@ def redline(
 
 
 @app.command()
+def status(
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            metavar="REV|DIR",
+            help="Show the change since an earlier draft: a git revision (e.g. HEAD~1) or another project directory.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="term, md or json.")] = "term",
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Negotiation progress: per article the bracket groups, their options, whole-paragraph
+    alternatives and paragraphs by status, with totals.
+
+    Example: treatydraft status --against HEAD~1 --format md
+    """
+    from . import api
+
+    project = _project(directory)
+    typer.echo(_run(api.negotiation_status, project, against=against, fmt=fmt), nl=False)
+
+
+@app.command()
 def table(
     fmt: Annotated[
         str,
