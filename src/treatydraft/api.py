@@ -295,6 +295,8 @@ def build(
     check: bool = False,
     name: str = "draft",
     progress=None,
+    clean: bool = False,
+    choose: tuple[str, ...] | list[str] = (),
 ) -> BuildResult:
     """Assemble the draft and render ``formats`` into ``out`` (default ``<project>/build``).
 
@@ -303,6 +305,8 @@ def build(
     which outputs would change. Missing or repeated outline entries and dangling cross-references → findings, nothing written.
     Template failures raise :class:`InputError` (one ``template`` diagnostic).
     ``progress``: called with each format's name once it is rendered.
+    ``clean``: a clean text without brackets (written as ``<name>-clean.*``), each bracket
+    group resolved as ``choose`` says (``first``, ``GROUP=N``, a delegation; §12).
     """
     from .assemble import assemble
     from .fsio import write_atomic
@@ -329,6 +333,13 @@ def build(
         source_date_epoch=source_date_epoch(),
     )
     draft = assemble(project)
+    if choose and not clean:
+        raise UsageError("--choose applies to a clean text; add --clean")
+    if clean:
+        from .negotiation.views import clean_draft, parse_choices
+
+        draft = clean_draft(draft, parse_choices(list(choose), project.delegations))
+        name = f"{name}-clean"
     rendered = []
     for fmt in formats:
         rendered.append((fmt, RENDERERS[fmt](draft, options)))

@@ -92,9 +92,9 @@ def _fold_pieces(pieces: list[str]) -> list[str]:
     from ..render.common import ILLEGAL
 
     out = [_WS.sub(" ", ILLEGAL.sub(" ", p)) for p in pieces]
-    if out:
-        out[0] = out[0].lstrip(" ")
-        out[-1] = out[-1].rstrip(" ")
+    if out:  # trimmed like clean(): every kind of whitespace at both ends
+        out[0] = out[0].lstrip()
+        out[-1] = out[-1].rstrip()
     return out
 
 
@@ -134,13 +134,8 @@ def decorate(v: dict, draft: Draft) -> dict:
                 }
             )
             spans.append((len(footnotes), 0, len(it.text)))
-        text = brackets.unescape(it.text) if tree is not None else it.text
-        if spans and tree is not None:
-            # offsets are in the text as written; escapes shift them, so cut first, then unescape
-            cut = _cut(it.text, spans)
-            cut.pieces = [brackets.unescape(p) for p in cut.pieces]
-        else:
-            cut = _Cut([text])
+        # the negotiating text is printed as written, escapes included (it is the notation)
+        cut = _cut(it.text, spans) if spans else _Cut([it.text])
         cut.pieces = _fold_pieces(cut.pieces)
         item["pieces"] = cut.pieces
         item["notes"] = cut.notes
