@@ -148,3 +148,56 @@ def test_delegations_must_be_a_mapping(cli, neg):
         "treatydraft.yml:18:14: error[wrong-type]: 'delegations' must map delegation codes to their names"
         in result.stdout
     )
+
+
+def test_redline_against_an_earlier_draft_reports_status_changes(cli, neg, tmp_path):
+    before = copy_project(neg, tmp_path / "before")
+    path = neg / CLAUSE
+    edit(path, "[prompt][swift]", "prompt")
+    edit(
+        path,
+        "      - options:\n          - {text: prompt, proposer: DEL-A}\n          - {text: swift, proposer: DEL-B}\n",
+        "",
+    )
+    edit(path, "status: agreed-ad-ref", "status: reopened")
+    edit(path, "status: agreed-informals", "status: agreed-ad-ref")
+    edit(path, "reservations: [DEL-B]", "reservations: []")
+    result = cli("redline", "--against", before, "-C", neg)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("  paragraph 1: bracket lifted (2 → 1 groups)")
+    assert lines[start : start + 5] == [
+        "  paragraph 1: bracket lifted (2 → 1 groups)",
+        "  paragraph 1: attribution changed",
+        "  paragraph 3: reopened (was agreed ad referendum)",
+        "  paragraph 4: agreed ad referendum (was agreed in informals)",
+        "  paragraph 4: reservation lifted (DEL-B)",
+    ]
+    data = __import__("json").loads(
+        cli("redline", "--against", before, "--format", "json", "-C", neg).stdout
+    )
+    assert "paragraph 3: reopened (was agreed ad referendum)" in data["clauses"][0]["notes"]
+
+
+def test_table_and_akn_carry_the_status(cli, neg):
+    table = cli("table", "-C", neg).stdout
+    assert "| Art. 1(3) | removal-blocking | new; agreed-ad-ref | — | — | — | — |" in table
+    csv = cli("table", "--format", "csv", "-C", neg).stdout
+    assert ",status: agreed-informals,Each State Party shall report" in csv
+    akn = cli("export", "--format", "akn", "-C", neg).stdout
+    assert '<td:derivation href="#art_1__para_3" relation="new" status="agreed-ad-ref"/>' in akn
+    assert 'href="#art_1__para_1" relation="adapted" status="bracketed"' in akn
+
+
+def test_bracketed_text_is_measured_in_its_first_reading(cli, neg):
+    # the first reading ("prompt", "to endeavour") is the bundled treaty's Article 5(1)
+    bundled = cli("table", "-C", REPO).stdout
+    assert (
+        "| Art. 5(1) | removal-blocking | adapted | Directive 2011/93/EU | Art. 25(1) | 12% (10 of 81 words) |"
+        in bundled
+    )
+    table = cli("table", "-C", neg).stdout
+    assert (
+        "| Art. 1(1) | removal-blocking | adapted; bracketed | Directive 2011/93/EU | Art. 25(1) | 12% (10 of 81 words) |"
+        in table
+    )

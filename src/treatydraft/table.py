@@ -40,6 +40,7 @@ class Row:
         tuple[str, int | None], ...
     ]  # (rule, applications to the source text); None when unknown
     text: str  # the paragraph's own text as in the draft (cross-references resolved)
+    status: str | None = None  # negotiation status (§12) when stated or bracketed; else None
 
     @property
     def share(self) -> float | None:
@@ -169,11 +170,35 @@ def _measure(project: Project, clause: Clause, para: Paragraph):
     if len(known) != len(prov.substitutions):
         return at, None, None, counts
     try:
-        result = substitution.redline(src, fold(para.text), rules, known)
+        result = substitution.redline(src, fold(first_reading(para.text)), rules, known)
     except diffing.RedlineIntegrityError:
         return at, None, None, counts
     changed, total = diffing.word_stats(result.ops)
     return at, changed, total, counts
+
+
+def first_reading(text: str) -> str:
+    """Bracketed text as measured: the reading with the first option of every group."""
+    from .negotiation import brackets
+
+    if not brackets.has_brackets(text):
+        return text
+    try:
+        return brackets.resolve(brackets.parse(text))
+    except brackets.BracketError:
+        return text
+
+
+def shown_status(para: Paragraph) -> str | None:
+    """The negotiation status a table shows: when the clause states one, or the text is
+    bracketed (plain agreed text, the default, shows none)."""
+    from .negotiation.brackets import has_brackets
+    from .negotiation.data import effective_status
+
+    neg = para.negotiation
+    if (neg is not None and neg.status) or has_brackets(para.text):
+        return effective_status(para.text, neg)
+    return None
 
 
 def build_table(project: Project, draft: Draft | None = None) -> Table:
@@ -218,6 +243,7 @@ def build_table(project: Project, draft: Draft | None = None) -> Table:
                 total,
                 rules,
                 item.text,
+                shown_status(para),
             )
         )
         for i, (sub, subpara) in enumerate(zip(item.items, para.points), start=1):
