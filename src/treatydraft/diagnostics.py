@@ -40,6 +40,7 @@ INPUT_CODES = frozenset(
         "template",
         "usage",
         "unbalanced-bracket",
+        "bracket-limit",
     }
 )
 

@@ -41,15 +41,14 @@ def check_brackets(r: Reader, text: str, text_node, source: str | bytes) -> None
         if isinstance(source, bytes):
             source = source.decode("utf-8-sig", "replace")
         line, col = offset_position(source, text_node.line, text_node.col, text, exc.offset)
-        r.diags.append(
-            _diag(r.path, line + r.offset, col, f"{exc.message}; write \\[ or \\] for a literal")
-        )
+        hint = "; write \\[ or \\] for a literal" if exc.code == "unbalanced-bracket" else ""
+        r.diags.append(_diag(r.path, line + r.offset, col, exc.code, exc.message + hint))
 
 
-def _diag(path: str, line: int, col: int, message: str):
+def _diag(path: str, line: int, col: int, code: str, message: str):
     from ..diagnostics import Diagnostic
 
-    return Diagnostic(path, line, col, "error", "unbalanced-bracket", message)
+    return Diagnostic(path, line, col, "error", code, message)
 
 
 def _codes(r: Reader, m, key: str) -> tuple[tuple[str, ...], tuple[tuple[str, Pos], ...]]:

@@ -27,13 +27,20 @@ _SPACES = re.compile(r"[ \t]{2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:)])")
 
 
-class BracketError(ValueError):
-    """An unbalanced bracket; ``offset`` is the index of the bracket in the text."""
+#: limits that keep a hostile text from exhausting the stack or the provenance check
+MAX_DEPTH = 32
+MAX_OPTIONS = 500
 
-    def __init__(self, offset: int, message: str):
+
+class BracketError(ValueError):
+    """An unbalanced bracket (``code`` ``unbalanced-bracket``) or a text beyond the limits
+    (``bracket-limit``); ``offset`` is the index of the offending bracket in the text."""
+
+    def __init__(self, offset: int, message: str, code: str = "unbalanced-bracket"):
         super().__init__(message)
         self.offset = offset
         self.message = message
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,7 @@ def parse(text: str) -> Bracketed:
     stack: list[list] = [[[], [], 0, -1, None]]
     i = 0
     n = len(text)
+    options = 0
     while i < n:
         ch = text[i]
         level = stack[-1]
@@ -134,6 +142,17 @@ def parse(text: str) -> Bracketed:
             else:
                 _flush(level)
             stack.append([[], [], i + 1, i, join])
+            options += 1
+            if len(stack) > MAX_DEPTH + 1:
+                raise BracketError(
+                    i, f"brackets nested deeper than {MAX_DEPTH} levels", "bracket-limit"
+                )
+            if options > MAX_OPTIONS:
+                raise BracketError(
+                    i,
+                    f"more than {MAX_OPTIONS} bracketed options in one text; split it",
+                    "bracket-limit",
+                )
             i += 1
             continue
         if ch == "]":
