@@ -225,7 +225,7 @@ def set_agreed(data: bytes, clause: Clause, locks: dict[tuple, str | None]) -> b
     text = data.decode("utf-8-sig")
     bom = data.startswith(b"\xef\xbb\xbf")
     lines = text.split("\n")
-    edits = []  # (line index, col, end, replacement | None to delete the line, insert?)
+    edits: list[tuple] = []  # (line index, col, end, replacement | None to delete, insert?)
     for item in clause.walk():
         if item.key_path not in locks:
             continue

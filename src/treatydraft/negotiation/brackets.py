@@ -302,5 +302,9 @@ def readings(tree: Bracketed) -> Iterator[Reading]:
             while cur is not None:  # make sure the enclosing options are taken
                 want[cur[0]] = cur[1]
                 cur = parents.get(id(gs[cur[0] - 1]))
-            text = resolve(tree, lambda k, _g, w=want: w.get(k, 0))
+
+            def pick(k: int, _g: Group, w: dict[int, int] = want) -> int | None:
+                return w.get(k, 0)
+
+            text = resolve(tree, pick)
             yield Reading(num, oi, unescape(g.options[oi].raw), text)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 
-from ..diagnostics import DEFAULT_LEVELS, Diagnostic
+from ..diagnostics import DEFAULT_LEVELS, Diagnostic, Severity
 from ..model import Clause, Paragraph, Pos, Project
 from ..numbering import describe
 from ..text import fold, pin_hash
@@ -25,7 +25,8 @@ from .data import LOCKED
 
 
 def _d(pos: Pos, code: str, message: str) -> Diagnostic:
-    return Diagnostic(pos.path, pos.line, pos.col, DEFAULT_LEVELS.get(code, "error"), code, message)
+    level: Severity = "warning" if DEFAULT_LEVELS.get(code) == "warning" else "error"
+    return Diagnostic(pos.path, pos.line, pos.col, level, code, message)
 
 
 def agreed_hash(text: str) -> str:

@@ -114,7 +114,7 @@ def _before(st: Status, clause: str) -> Counts | None:
 
 def to_json(st: Status) -> str:
     def obj(clause: str | None, c: Counts, before: Counts | None) -> dict:
-        d = {"clause": clause} if clause is not None else {}
+        d: dict = {"clause": clause} if clause is not None else {}
         d.update(c.as_dict())
         if before is not None:
             d["change"] = c.minus(before)
