@@ -100,3 +100,29 @@ def test_status_counts_equal_the_parsers(texts):
     assert (counts.groups, counts.options) == (groups, options)
     assert counts.statuses["bracketed"] == sum("[" in t for t in texts)
     assert counts.statuses["adopted"] == sum("[" not in t for t in texts)
+
+
+def test_change_since_a_git_revision(cli, neg):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=neg,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "draft 1")
+    edit(neg / "clauses/removal-blocking.yaml", "[may][shall]", "[may][shall][must]")
+    edit(
+        neg / "clauses/removal-blocking.yaml",
+        "          - {text: shall, proposer: DEL-B}\n",
+        "          - {text: shall, proposer: DEL-B}\n          - {text: must, proposer: DEL-B}\n",
+    )
+    data = json.loads(cli("status", "--against", "HEAD", "--format", "json", "-C", neg).stdout)
+    assert data["against"] == "HEAD"
+    assert data["totals"]["change"]["options"] == 1
+    assert data["articles"][0]["change"]["groups"] == 0
