@@ -39,6 +39,7 @@ def test_the_commands_are_the_designed_ones():
         ("sources", "import"),
         ("sources", "list"),
         ("sources", "show"),
+        ("status",),
         ("table",),
     ]
 
