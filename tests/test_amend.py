@@ -662,3 +662,16 @@ def test_amend_json_carries_each_instruction_and_reads_back(cli, revisions, tmp_
     older = copy_project(REPO, tmp_path / "older")
     assert cli("amend", "apply", sheet, "-C", older).exit_code == 0
     assert _builds(older, tmp_path / "b1") == _builds(revisions, tmp_path / "b2")
+
+
+def test_proposer_must_be_a_known_delegation_when_the_project_names_them(cli, tmp_path):
+    old = copy_project(REPO / "examples" / "negotiation", tmp_path / "old")
+    new = copy_project(REPO / "examples" / "negotiation", tmp_path / "new")
+    r = cli("amend", "--against", old, "--proposer", "DEL-C", "-C", new)
+    assert r.exit_code == 2
+    assert r.output == (
+        "treatydraft: error: --proposer 'DEL-C' is not under delegations: in treatydraft.yml"
+        " (DEL-A, DEL-B)\n"
+    )
+    r = cli("amend", "--against", old, "--proposer", "DEL-A", "-C", new)
+    assert r.exit_code == 0 and "Proposed by DEL-A." in r.output

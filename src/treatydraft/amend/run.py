@@ -97,6 +97,12 @@ def amend(
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
     if fmt == "docx" and out is None:
         raise UsageError("--format docx writes a file; give --out FILE.docx")
+    known = project.delegations
+    if proposer is not None and known and proposer not in known:
+        raise UsageError(
+            f"--proposer '{proposer}' is not under delegations: in treatydraft.yml"
+            f" ({', '.join(sorted(known))})"
+        )
     if other is None:
         other = earlier(project, against)
     old, new = draft_doc(other), draft_doc(project)
