@@ -65,12 +65,15 @@ def _run(fn, *args, **kwargs):
         raise typer.Exit(2) from None
 
 
-def _emit(data: str | bytes, out: Path | None) -> None:
-    """Say where the output went, or print it."""
-    if out is not None:
-        typer.echo(f"wrote {out}")
-    else:
-        typer.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
+def _emit(result) -> None:
+    """Print the findings, or say where the output went, or print it; exit with its code."""
+    for d in result.report.sorted():
+        _err(d.format())
+    if result.exit_code == 0 and result.out is not None:
+        typer.echo(f"wrote {result.out}")
+    elif result.exit_code == 0:
+        typer.echo(result.text, nl=False)
+    raise typer.Exit(result.exit_code)
 
 
 PROGRESS_MIN_CLAUSES = 200  # a progress bar for long work, on a terminal only (§5)
@@ -209,10 +212,12 @@ def sources_list(directory: ProjectDir = Path(".")) -> None:
     from . import api
 
     project = _project(directory)
-    for s in api.list_sources(project):
+    result = api.list_sources(project)
+    for s in result.sources:
         part = f" (partial: {s.included})" if s.partial else ""
         typer.echo(f"{s.id}  {s.short}{part}")
         typer.echo(f"    articles: {', '.join(s.addresses)}")
+    raise typer.Exit(result.exit_code)
 
 
 @sources_app.command("show")
@@ -238,19 +243,22 @@ def sources_show(
 
     project = _project(directory)
     if origin:
-        for key, value in _run(api.source_origin, project, ref.partition(":")[0]):
+        found = _run(api.source_origin, project, ref.partition(":")[0])
+        for key, value in found.fields:
             if "\n" in value.strip():
                 typer.echo(f"{key}:")
                 for line in value.strip().splitlines():
                     typer.echo(f"  {line}")
             else:
                 typer.echo(f"{key}: {value.strip()}")
-        return
-    src, node = _run(api.lookup, project, ref)
+        raise typer.Exit(found.exit_code)
+    shown = _run(api.lookup, project, ref)
+    node = shown.node
     heading = f" — {node.heading}" if node.heading else ""
-    typer.echo(f"{src.short}, {addresses.display(node.address)}{heading}")
+    typer.echo(f"{shown.source.short}, {addresses.display(node.address)}{heading}")
     typer.echo("")
     typer.echo(node.full_text())
+    raise typer.Exit(shown.exit_code)
 
 
 @sources_app.command("import")
@@ -307,7 +315,7 @@ def sources_import(
         typer.echo(f"not imported: {item}")
     for item in r.doc.unplaced:
         typer.echo(f"could not place: {item}")
-    raise typer.Exit(1 if check_only and r.changed else 0)
+    raise typer.Exit(r.exit_code)
 
 
 @app.command()
@@ -453,7 +461,7 @@ def redline(
     with _progress(
         count, "comparing", enabled=against == "source" and count >= PROGRESS_MIN_CLAUSES
     ) as tick:
-        data = _run(
+        result = _run(
             api.redline,
             project,
             clauses or None,
@@ -464,7 +472,7 @@ def redline(
             out=out,
             progress=tick,
         )
-    _emit(data, out)
+    _emit(result)
 
 
 @app.command()
@@ -489,7 +497,7 @@ def status(
     from . import api
 
     project = _project(directory)
-    typer.echo(_run(api.negotiation_status, project, against=against, fmt=fmt), nl=False)
+    _emit(_run(api.negotiation_status, project, against=against, fmt=fmt))
 
 
 @app.command()
@@ -523,8 +531,7 @@ def table(
 
     _run(api.table_args, fmt, by, out)
     project = _project(directory)
-    data = _run(api.table, project, fmt, by=by, out=out)
-    _emit(data, out)
+    _emit(_run(api.table, project, fmt, by=by, out=out))
 
 
 @app.command()
@@ -549,8 +556,7 @@ def export(
 
     _run(formats.get, "export", fmt)
     project = _project(directory)
-    data = _run(api.export, project, fmt, out=out)
-    _emit(data, out)
+    _emit(_run(api.export, project, fmt, out=out))
 
 
 amend_app = typer.Typer(rich_markup_mode=None)
@@ -602,12 +608,9 @@ def amend(
         return
     from . import api
 
-    if against is None:
-        _err("treatydraft: error: amend needs --against REV|DIR (the earlier draft)")
-        raise typer.Exit(2)
+    _run(api.amend_args, against)
     project = _project(directory)
-    data = _run(api.amend, project, against, style=style, fmt=fmt, out=out, proposer=proposer)
-    _emit(data, out)
+    _emit(_run(api.amend, project, against, style=style, fmt=fmt, out=out, proposer=proposer))
 
 
 @amend_app.command("apply")
@@ -634,11 +637,12 @@ def amend_apply(
     from . import api
 
     project = _project(directory)
-    changed = _run(api.amend_apply, project, file, check=check)
-    for verb, rel in changed:
-        typer.echo(f"would have {verb} {rel}" if check else f"{verb} {rel}")
-    if not changed:
+    result = _run(api.amend_apply, project, file, check=check)
+    for verb, rel in result.changed:
+        typer.echo(f"would have {verb} {rel}" if result.check else f"{verb} {rel}")
+    if not result.changed:
         typer.echo("nothing to change")
+    raise typer.Exit(result.exit_code)
 
 
 def main() -> None:
