@@ -7,6 +7,7 @@ fallback; these tests run the same inputs through both and compare.
 
 from __future__ import annotations
 
+import platform
 import sys
 from pathlib import Path
 
@@ -99,7 +100,8 @@ def use_engine(monkeypatch):
 def test_both_diff_engines_are_installed_here():
     # on the platforms CI runs on both must be present, or the comparisons below prove nothing
     assert set(diffengine.available()) >= {"pure"}
-    if sys.version_info < (3, 13):
+    # where pyproject's marker installs fast-diff-match-patch (CI: Linux x86-64)
+    if sys.version_info < (3, 13) and sys.platform == "linux" and platform.machine() == "x86_64":
         assert "fast" in diffengine.available()
 
 

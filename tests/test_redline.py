@@ -8,12 +8,13 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, copy_project
+from conftest import FIXTURES, copy_project
 from lxml import etree
 
 from treatydraft import api
@@ -166,7 +167,7 @@ def test_term_colour_only_on_a_terminal_and_never_with_no_color(small: Path) -> 
     env = dict(os.environ, NO_COLOR="1")
     script = "import pty,sys; pty.spawn([sys.argv[1], '-m', 'treatydraft', 'redline', 'cooperation', '-C', sys.argv[2]])"
     out = subprocess.run(
-        [str(REPO / ".venv/bin/python"), "-c", script, str(REPO / ".venv/bin/python"), str(small)],
+        [sys.executable, "-c", script, sys.executable, str(small)],
         capture_output=True,
         env=env,
         timeout=60,
@@ -174,7 +175,7 @@ def test_term_colour_only_on_a_terminal_and_never_with_no_color(small: Path) -> 
     assert b"\x1b[" not in out and b"[-Commission-]{+depositary+}" in out
     env.pop("NO_COLOR")
     out = subprocess.run(
-        [str(REPO / ".venv/bin/python"), "-c", script, str(REPO / ".venv/bin/python"), str(small)],
+        [sys.executable, "-c", script, sys.executable, str(small)],
         capture_output=True,
         env=env,
         timeout=60,
