@@ -18,6 +18,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 sources_app = typer.Typer(
     help="List source instruments, or print the text at an address.",
@@ -25,6 +26,27 @@ sources_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(sources_app, name="sources")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"treatydraft {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Draft treaty text from existing legal instruments: build, redline and check clauses with provenance."""
+
 
 ProjectDir = Annotated[
     Path,
