@@ -171,4 +171,7 @@ def test_no_project_found(cli, tmp_path):
 def test_bad_format_is_a_usage_error(cli, mini, fmt):
     result = cli("check", "--format", fmt, "-C", mini)
     assert result.exit_code == 2
-    assert result.stderr == "treatydraft: error: --format must be text, json or github, not 'xml'\n"
+    assert (
+        result.stderr
+        == "treatydraft: error: --format must be text, json, github or gitlab, not 'xml'\n"
+    )

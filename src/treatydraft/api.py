@@ -436,7 +436,7 @@ def table(
 
     table_args(fmt, by, out)
     data = FORMATTERS[fmt](build_table(project), by)
-    if out is not None:
+    if out is not None and str(out) != "-":  # "-": standard output, the caller prints
         write_atomic(out, data)
     return data
 

@@ -15,7 +15,7 @@ app = typer.Typer(
     name="treatydraft",
     help="Draft treaty text from existing legal instruments: build, redline and check clauses with provenance.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -86,12 +86,34 @@ def _run(fn, *args, **kwargs):
         raise typer.Exit(2) from None
 
 
-def _emit(data: str | bytes, out: Path | None) -> None:
-    """Say where the output went, or print it."""
+def _out(out: Path | None, fmt: str) -> Path | None:
+    """``--out -``: standard output, as without ``--out``; refused for binary formats."""
+    if out is None or str(out) != "-":
+        return out
+    if fmt == "docx":
+        _err(f"treatydraft: error: --format {fmt} is binary; give --out FILE.{fmt}, not -")
+        raise typer.Exit(2)
+    return None
+
+
+def _color(stream) -> bool:
+    """Colour on a terminal; never with NO_COLOR or TERM=dumb; always with FORCE_COLOR."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return os.environ.get("TERM") != "dumb" and stream.isatty()
+
+
+def _emit(data: str | bytes, out: Path | None, color: bool | None = None) -> None:
+    """Say where the output went, or print it (``color=True``: keep ANSI codes, even piped)."""
     if out is not None:
         typer.echo(f"wrote {out}")
     else:
-        typer.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        typer.echo(text, nl=False, color=color or None)
 
 
 PROGRESS_MIN_CLAUSES = 200  # a progress bar for long work, on a terminal only (§5)
@@ -118,7 +140,11 @@ def check(
     directory: ProjectDir = Path("."),
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     fmt: Annotated[
-        str, typer.Option("--format", help="text, json or github (workflow annotations).")
+        str,
+        typer.Option(
+            "--format",
+            help="text, json (docs/check-json.md), github (workflow annotations) or gitlab (Code Quality report).",
+        ),
     ] = "text",
 ) -> None:
     """Load everything, verify every provenance claim, report all problems.
@@ -129,11 +155,18 @@ def check(
     """
     from . import api
 
-    if fmt not in ("text", "json", "github"):
-        _err(f"treatydraft: error: --format must be text, json or github, not '{fmt}'")
+    if fmt not in ("text", "json", "github", "gitlab"):
+        _err(f"treatydraft: error: --format must be text, json, github or gitlab, not '{fmt}'")
         raise typer.Exit(2)
     result = _run(api.check_path, directory)
     report = result.report
+    if fmt in (
+        "github",
+        "gitlab",
+    ):  # paths relative to the repository, for a project in a subfolder
+        from .cireports import for_ci
+
+        report = type(report)(for_ci(report.diagnostics, fmt, directory))
     out = report.render(fmt)
     if out:
         typer.echo(out)
@@ -343,7 +376,9 @@ def redline(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
+            "--out",
+            help="Write to this file (atomically); - or no --out: stdout.",
+            show_default=False,
         ),
     ] = None,
     raw: Annotated[
@@ -362,12 +397,11 @@ def redline(
 
     Example: treatydraft redline removal-blocking --format docx --out redline.docx
     """
-    import os
-
     from . import api
 
+    out = _out(out, fmt)
     project = _project(directory)
-    color = fmt == "term" and out is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    color = fmt == "term" and out is None and _color(sys.stdout)
     count = len(clauses) if clauses else len(project.clauses)
     with _progress(
         count, "comparing", enabled=against == "source" and count >= PROGRESS_MIN_CLAUSES
@@ -383,7 +417,7 @@ def redline(
             out=out,
             progress=tick,
         )
-    _emit(data, out)
+    _emit(data, out, color)
 
 
 @app.command()
@@ -392,13 +426,15 @@ def table(
         str,
         typer.Option(
             "--format",
-            help="md, csv (both print to stdout without --out), html or docx (need --out).",
+            help="md, csv (both print to stdout without --out), html (needs --out FILE or --out -) or docx (needs --out FILE).",
         ),
     ] = "md",
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
+            "--out",
+            help="Write to this file (atomically); - or no --out: stdout.",
+            show_default=False,
         ),
     ] = None,
     by: Annotated[
@@ -419,9 +455,10 @@ def table(
     from . import api
 
     _run(api.table_args, fmt, by, out)
+    shown = _out(out, fmt)  # --out -: html (a text format) may go to stdout too
     project = _project(directory)
     data = _run(api.table, project, fmt, by=by, out=out)
-    _emit(data, out)
+    _emit(data, shown)
 
 
 @app.command()
@@ -430,7 +467,9 @@ def export(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
+            "--out",
+            help="Write to this file (atomically); - or no --out: stdout.",
+            show_default=False,
         ),
     ] = None,
     directory: ProjectDir = Path("."),
@@ -445,6 +484,7 @@ def export(
     if fmt != "akn":
         _err(f"treatydraft: error: --format must be akn, not '{fmt}'")
         raise typer.Exit(2)
+    out = _out(out, fmt)
     project = _project(directory)
     data = _run(api.export_akn, project, out=out)
     _emit(data, out)
