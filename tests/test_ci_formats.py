@@ -165,3 +165,22 @@ def test_force_color_colours_the_terminal_redline_when_piped(cli, tmp_path, monk
     assert "\x1b[31;9mCommission\x1b[0m" in coloured
     monkeypatch.delenv("FORCE_COLOR")
     assert "\x1b[" not in cli("redline", "cooperation", "-C", project).stdout
+
+
+@pytest.mark.parametrize(
+    "command, formats",
+    [
+        (["check"], ["text", "json", "github", "gitlab"]),
+        (["build"], ["md", "html", "docx"]),
+        (["redline"], ["term", "md", "html", "docx", "json"]),
+        (["table"], ["md", "csv", "html", "docx"]),
+        (["export"], ["akn"]),
+    ],
+)
+def test_format_choices_are_listed_in_help(cli, command, formats):
+    import re
+
+    text = cli(*command, "--help").stdout
+    section = text[text.index("--format") :]
+    for fmt in formats:
+        assert re.search(rf"\b{fmt}\b", section), (command, fmt)
