@@ -264,21 +264,18 @@ def render_template(
                         )
                     ]
                 )
-    dirs = tuple(d for d in dirs if _overrides_builtin(d))
+    dirs = tuple(d for d in dirs if _overrides_builtin(d, name))
     if dirs:
         return _render_limited(name, context, dirs, project_root)
     return _render(name, context, dirs, project_root)
 
 
-def _overrides_builtin(folder: str) -> bool:
-    """Whether ``folder`` holds a file with a built-in template's name: only then can
-    a project's file be loaded at all (the built-ins include only built-in names), so
-    only then is the sandbox process needed (``init``'s ``templates/README.md`` is not)."""
-    return any(
-        os.path.isfile(os.path.join(folder, n)) or os.path.islink(os.path.join(folder, n))
-        for n in os.listdir(BUILTIN_DIR)
-        if n.endswith(".j2")
-    )
+def _overrides_builtin(folder: str, name: str) -> bool:
+    """Whether ``folder`` holds ``name`` or a file with a built-in template's name: only
+    then can a project's file be loaded at all (the built-ins include only built-in names),
+    so only then is the sandbox process needed (``init``'s ``templates/README.md`` is not)."""
+    names = {n for n in os.listdir(BUILTIN_DIR) if n.endswith(".j2")} | {name}
+    return any(os.path.lexists(os.path.join(folder, n)) for n in names)
 
 
 def _render(name: str, context: dict, template_dirs, project_root: str | None) -> str:
