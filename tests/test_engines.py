@@ -143,3 +143,22 @@ def test_diff_falls_back_to_pure_python_without_the_compiled_engine(monkeypatch)
         ("delete", "shall", ""),
         ("insert", "", "may"),
     ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'a: "\\udc00"\n',
+        b'id: x\ntext: "half \\ud800 a pair"\n',
+        b'a: "x\\U0010FFFF\\\\ud800 \\U0000D800"\n',  # an escaped backslash is not an escape
+        b'a: "line one\n  and \\ud800 on line two"\n',
+    ],
+)
+def test_pure_parser_refuses_lone_surrogates_like_libyaml(data):
+    lines = {}
+    for engine in ("c", "pure"):
+        with pytest.raises(InputError) as info:
+            yamlsafe.load_bytes(data, "x.yaml", engine=engine)
+        lines[engine] = [d.format() for d in info.value.diagnostics]
+    assert lines["pure"] == lines["c"]
+    assert lines["c"][0].endswith("error[yaml-syntax]: found invalid Unicode character escape code")
