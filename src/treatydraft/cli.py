@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from . import formats
 from .errors import InputError, TreatyDraftError
 
 app = typer.Typer(
@@ -86,11 +87,12 @@ def _run(fn, *args, **kwargs):
         raise typer.Exit(2) from None
 
 
-def _out(out: Path | None, fmt: str) -> Path | None:
+def _out(out: Path | None, family: str, fmt: str) -> Path | None:
     """``--out -``: standard output, as without ``--out``; refused for binary formats."""
     if out is None or str(out) != "-":
         return out
-    if fmt == "docx":
+    spec = _run(formats.get, family, fmt)
+    if spec.extension == "docx":
         _err(f"treatydraft: error: --format {fmt} is binary; give --out FILE.{fmt}, not -")
         raise typer.Exit(2)
     return None
@@ -158,7 +160,7 @@ def check(
     if fmt not in ("text", "json", "github", "gitlab"):
         _err(f"treatydraft: error: --format must be text, json, github or gitlab, not '{fmt}'")
         raise typer.Exit(2)
-    result = _run(api.check_path, directory)
+    result = _run(api.check_path, directory, strict=strict)
     report = result.report
     if fmt in (
         "github",
@@ -173,7 +175,7 @@ def check(
     if fmt == "text":
         scope = f" in {result.clauses} clauses, {result.sources} sources"
         _err(f"{report.errors} error(s), {report.warnings} warning(s){scope}")
-    raise typer.Exit(report.exit_code(strict))
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -192,14 +194,14 @@ def pin(
     from . import api
 
     project = _project(directory)
-    changed, report = _run(api.pin, project, clauses or None)
-    for d in report.sorted():
+    result = _run(api.pin, project, clauses or None)
+    for d in result.report.sorted():
         _err(d.format())
-    for path in changed:
+    for path in result.changed:
         typer.echo(f"pinned {path}")
-    if not changed:
+    if not result.changed:
         typer.echo("all pins up to date")
-    raise typer.Exit(report.exit_code())
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -227,8 +229,9 @@ def new(
     from . import api
 
     project = _project(directory)
-    path = _run(api.new_clause, project, clause_id, source, title=title)
-    typer.echo(f"created {path}; add '{clause_id}' to the outline in treatydraft.yml")
+    result = _run(api.new_clause, project, clause_id, source, title=title)
+    typer.echo(f"created {result.path}; add '{result.clause_id}' to the outline in treatydraft.yml")
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -247,9 +250,10 @@ def init(
     """
     from . import api
 
-    created = _run(api.init_project, directory)
-    for path in created:
+    result = _run(api.init_project, directory)
+    for path in result.created:
         typer.echo(f"created {path}")
+    raise typer.Exit(result.exit_code)
 
 
 @sources_app.command("list")
@@ -365,8 +369,9 @@ def sources_import(
 @app.command()
 def build(
     fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated formats: md, html, docx.")
-    ] = "md,html,docx",
+        str,
+        typer.Option("--format", help="Comma-separated formats: " + formats.help_text("build")),
+    ] = ",".join(formats.names("build")),
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Output folder (default: <project>/build).", show_default=False),
@@ -391,20 +396,20 @@ def build(
     """
     from . import api
 
-    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    chosen = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     project = _project(directory)
     with _progress(
-        len(formats),
+        len(chosen),
         "rendering",
         enabled=len(project.clauses) >= PROGRESS_MIN_CLAUSES and not check_only,
     ) as tick:
         result = _run(
-            api.build, project, formats, out=out, notes=notes, check=check_only, progress=tick
+            api.build, project, chosen, out=out, notes=notes, check=check_only, progress=tick
         )
     if result.report.errors:
         typer.echo(result.report.render("text"))
         _err(f"{result.report.errors} error(s); nothing written")
-        raise typer.Exit(1)
+        raise typer.Exit(result.exit_code)
     here = Path.cwd()
 
     def shown(path: Path) -> str:
@@ -413,18 +418,17 @@ def build(
         except ValueError:
             return str(path)
 
-    changed = [o for o in result.outputs if o.changed]
     if check_only:
-        for o in changed:
+        for o in result.changed:
             typer.echo(f"would change {shown(o.path)}")
-        if changed:
-            _err(f"{len(changed)} of {len(result.outputs)} output(s) would change")
-            raise typer.Exit(1)
-        _err(f"{len(result.outputs)} output(s) up to date")
-        raise typer.Exit(0)
+        if result.changed:
+            _err(f"{len(result.changed)} of {len(result.outputs)} output(s) would change")
+        else:
+            _err(f"{len(result.outputs)} output(s) up to date")
+        raise typer.Exit(result.exit_code)
     for o in result.outputs:
         typer.echo(f"{'wrote' if o.written else 'unchanged'} {shown(o.path)}")
-    raise typer.Exit(0)
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -445,10 +449,8 @@ def redline(
     ] = "source",
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format", help="term, md, html, docx (tracked changes; needs --out) or json."
-        ),
-    ] = "term",
+        typer.Option("--format", help=formats.help_text("redline")),
+    ] = formats.names("redline")[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -475,7 +477,7 @@ def redline(
     """
     from . import api
 
-    out = _out(out, fmt)
+    out = _out(out, "redline", fmt)
     project = _project(directory)
     color = fmt == "term" and out is None and _color(sys.stdout)
     count = len(clauses) if clauses else len(project.clauses)
@@ -500,11 +502,8 @@ def redline(
 def table(
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format",
-            help="md, csv (both print to stdout without --out), html (needs --out FILE or --out -) or docx (needs --out FILE).",
-        ),
-    ] = "md",
+        typer.Option("--format", help=formats.help_text("table")),
+    ] = formats.names("table")[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -531,7 +530,7 @@ def table(
     from . import api
 
     _run(api.table_args, fmt, by, out)
-    shown = _out(out, fmt)  # --out -: html (a text format) may go to stdout too
+    shown = _out(out, "table", fmt)  # --out -: html (a text format) may go to stdout too
     project = _project(directory)
     data = _run(api.table, project, fmt, by=by, out=out)
     _emit(data, shown)
@@ -539,7 +538,9 @@ def table(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="akn: Akoma Ntoso 3.0 XML.")] = "akn",
+    fmt: Annotated[str, typer.Option("--format", help=formats.help_text("export"))] = formats.names(
+        "export"
+    )[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -557,12 +558,10 @@ def export(
     """
     from . import api
 
-    if fmt != "akn":
-        _err(f"treatydraft: error: --format must be akn, not '{fmt}'")
-        raise typer.Exit(2)
-    out = _out(out, fmt)
+    _run(formats.get, "export", fmt)
+    out = _out(out, "export", fmt)
     project = _project(directory)
-    data = _run(api.export_akn, project, out=out)
+    data = _run(api.export, project, fmt, out=out)
     _emit(data, out)
 
 
