@@ -385,6 +385,22 @@ def build(
     check_only: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if an output would change.")
     ] = False,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            "--clean",
+            help="A clean text without brackets (build/draft-clean.*), resolved as --choose says.",
+        ),
+    ] = False,
+    choose: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--choose",
+            metavar="first|GROUP=N|DELEGATION",
+            help="With --clean: 'first' option of every bracket group (default); GROUP=N takes option N of group GROUP (0 leaves it out; repeatable); a delegation code takes the options it proposed or supports.",
+            show_default=False,
+        ),
+    ] = None,
     directory: ProjectDir = Path("."),
 ) -> None:
     """Assemble the outline into a numbered draft and render it (build/draft.md, .html, .docx).
@@ -393,6 +409,8 @@ def build(
     when --check finds an output that would change, 2 on bad input or a template error.
 
     Example: treatydraft build --format html,docx --notes
+
+    Example: treatydraft build --clean --choose DEL-A
     """
     from . import api
 
@@ -404,7 +422,15 @@ def build(
         enabled=len(project.clauses) >= PROGRESS_MIN_CLAUSES and not check_only,
     ) as tick:
         result = _run(
-            api.build, project, chosen, out=out, notes=notes, check=check_only, progress=tick
+            api.build,
+            project,
+            chosen,
+            out=out,
+            notes=notes,
+            check=check_only,
+            progress=tick,
+            clean=clean,
+            choose=tuple(choose or ()),
         )
     if result.report.errors:
         typer.echo(result.report.render("text"))
@@ -499,6 +525,31 @@ def redline(
 
 
 @app.command()
+def status(
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            metavar="REV|DIR",
+            help="Show the change since an earlier draft: a git revision (e.g. HEAD~1) or another project directory.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="term, md or json.")] = "term",
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Negotiation progress: per article the bracket groups, their options, whole-paragraph
+    alternatives and paragraphs by status, with totals.
+
+    Example: treatydraft status --against HEAD~1 --format md
+    """
+    from . import api
+
+    project = _project(directory)
+    typer.echo(_run(api.negotiation_status, project, against=against, fmt=fmt), nl=False)
+
+
+@app.command()
 def table(
     fmt: Annotated[
         str,
@@ -563,6 +614,94 @@ def export(
     project = _project(directory)
     data = _run(api.export, project, fmt, out=out)
     _emit(data, out)
+
+
+amend_app = typer.Typer(rich_markup_mode=None)
+app.add_typer(amend_app, name="amend")
+
+
+@amend_app.callback(invoke_without_command=True)
+def amend(
+    ctx: typer.Context,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            metavar="REV|DIR",
+            help="The earlier draft: an existing directory (another project) or a git revision of this project, e.g. HEAD~1.",
+            show_default=False,
+        ),
+    ] = None,
+    style: Annotated[str, typer.Option("--style", help="un or eu.")] = "un",
+    fmt: Annotated[
+        str, typer.Option("--format", help="term, md, json, docx (needs --out) or akn.")
+    ] = "term",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
+        ),
+    ] = None,
+    proposer: Annotated[
+        str | None,
+        typer.Option(
+            "--proposer",
+            help="Who tables the amendments (e.g. a delegation code).",
+            show_default=False,
+        ),
+    ] = None,
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Numbered instructions that turn the earlier draft into the current one.
+
+    Words replaced, deleted or inserted; whole paragraphs and points replaced (when more
+    than amend_threshold of their words changed), inserted or deleted; articles inserted
+    or deleted; the renumbering that follows. The instructions are read back and applied
+    to the earlier draft before anything is printed: a mismatch exits 2.
+
+    Example: treatydraft amend --against HEAD~1 --style un --format md --out amendments.md
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from . import api
+
+    if against is None:
+        _err("treatydraft: error: amend needs --against REV|DIR (the earlier draft)")
+        raise typer.Exit(2)
+    project = _project(directory)
+    data = _run(api.amend, project, against, style=style, fmt=fmt, out=out, proposer=proposer)
+    _emit(data, out)
+
+
+@amend_app.command("apply")
+def amend_apply(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="An amendment list (term, md or json), as written by 'amend' or edited by hand."
+        ),
+    ],
+    check: Annotated[
+        bool, typer.Option("--check", help="Check that every instruction applies; write nothing.")
+    ] = False,
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Apply amendment instructions to the clause files.
+
+    Every instruction must anchor (its words there, once, or with "where it first occurs"
+    / "each time it occurs"); otherwise one error line per instruction and nothing is
+    written. Untouched lines of clause files keep their comments, quotes and layout.
+
+    Example: treatydraft amend apply amendments.md --check
+    """
+    from . import api
+
+    project = _project(directory)
+    changed = _run(api.amend_apply, project, file, check=check)
+    for verb, rel in changed:
+        typer.echo(f"would have {verb} {rel}" if check else f"{verb} {rel}")
+    if not changed:
+        typer.echo("nothing to change")
 
 
 def main() -> None:

@@ -39,6 +39,8 @@ INPUT_CODES = frozenset(
         "io",
         "template",
         "usage",
+        "unbalanced-bracket",
+        "bracket-limit",
     }
 )
 
@@ -62,6 +64,10 @@ DEFAULT_LEVELS = {
     "bidi-control": "warning",
     "invisible-character": "warning",
     "uncovered-provision": "warning",
+    "unknown-delegation": "error",
+    "bracket-attribution-drift": "error",
+    "agreed-text-changed": "error",
+    "agreed-unpinned": "warning",
 }
 
 

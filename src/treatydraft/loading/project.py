@@ -28,8 +28,10 @@ CONFIG_KEYS = (
     "substitutions",
     "checks",
     "default_budget",
+    "amend_threshold",
     "coverage",
     "omitted",
+    "delegations",
 )
 LEVELS = ("error", "warning", "ignore")
 
@@ -86,6 +88,16 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
             f"default_budget must be between 0 and 1 (a share of words), not {budget:g}",
         )
     cfg["default_budget"] = 0.25 if budget is None else budget
+    threshold = (
+        r.number(get("amend_threshold"), "amend_threshold") if "amend_threshold" in m.items else 0.5
+    )
+    if threshold is not None and not 0 <= threshold <= 1:
+        r.error(
+            get("amend_threshold"),
+            "schema",
+            f"amend_threshold must be between 0 and 1 (a share of words), not {threshold:g}",
+        )
+    cfg["amend_threshold"] = 0.5 if threshold is None else threshold
     cfg["outline"] = _outline(r, get("outline"))
     rules = {}
     subs = get("substitutions")
@@ -184,7 +196,19 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
     elif om is not None:
         r.error(om, "wrong-type", "'omitted' must be a list")
     cfg["omitted"] = tuple(omitted)
+    cfg["delegations"], cfg["delegations_pos"] = _delegations(r, get("delegations"))
     return cfg
+
+
+def _delegations(r: Reader, node) -> tuple[dict, dict]:
+    """``delegations:`` (§12): code → name, and code → position of the code."""
+    if node is None:
+        return {}, {}
+    if not isinstance(node, yamlsafe.YMap):
+        r.error(node, "wrong-type", "'delegations' must map delegation codes to their names")
+        return {}, {}
+    names = r.string_map(node, "delegations")
+    return names, {c: Pos(CONFIG, node.keys[c].line, node.keys[c].col) for c in names}
 
 
 def _outline(r: Reader, node) -> tuple[OutlineEntry, ...]:
@@ -300,6 +324,9 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
         clauses={},
         sources_dir=cfg["sources"],
         coverage_pos=cfg["coverage_pos"],
+        amend_threshold=cfg["amend_threshold"],
+        delegations=cfg["delegations"],
+        delegations_pos=cfg["delegations_pos"],
     )
     return project, files, diags
 
