@@ -174,5 +174,6 @@ def test_bad_format_is_a_usage_error(cli, mini, fmt):
     result = cli("check", "--format", fmt, "-C", mini)
     assert result.exit_code == 2
     assert (
-        result.stderr == f"treatydraft: error: --format must be text, json or github, not '{fmt}'\n"
+        result.stderr
+        == f"treatydraft: error: --format must be text, json, github or gitlab, not '{fmt}'\n"
     )

@@ -239,7 +239,8 @@ def redline(
 
 
 def _path(out: str | Path | None) -> Path | None:
-    return Path(out) if out is not None else None
+    """Where an output was written: ``None`` for standard output (no ``--out``, or ``-``)."""
+    return Path(out) if out is not None and str(out) != "-" else None
 
 
 # --------------------------------------------------------------------------- table / export
@@ -262,7 +263,7 @@ def table(
 
     table_args(fmt, by, out)
     data = FORMATTERS[fmt](build_table(project), by)
-    if out is not None:
+    if out is not None and str(out) != "-":  # "-": standard output, the caller prints
         _outputs.write(out, data)
     return Rendered(data, _path(out))
 

@@ -16,9 +16,10 @@ app = typer.Typer(
     name="treatydraft",
     help="Draft treaty text from existing legal instruments: build, redline and check clauses with provenance.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 sources_app = typer.Typer(
     help="List source instruments, or print the text at an address.",
@@ -26,6 +27,27 @@ sources_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(sources_app, name="sources")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"treatydraft {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Draft treaty text from existing legal instruments: build, redline and check clauses with provenance."""
+
 
 ProjectDir = Annotated[
     Path,
@@ -65,14 +87,37 @@ def _run(fn, *args, **kwargs):
         raise typer.Exit(2) from None
 
 
-def _emit(result) -> None:
-    """Print the findings, or say where the output went, or print it; exit with its code."""
+def _out(out: Path | None, family: str, fmt: str) -> Path | None:
+    """``--out -``: standard output, as without ``--out``; refused for binary formats."""
+    if out is None or str(out) != "-":
+        return out
+    spec = _run(formats.get, family, fmt)
+    if spec.extension == "docx":
+        _err(f"treatydraft: error: --format {fmt} is binary; give --out FILE.{fmt}, not -")
+        raise typer.Exit(2)
+    return None
+
+
+def _color(stream) -> bool:
+    """Colour on a terminal; never with NO_COLOR or TERM=dumb; always with FORCE_COLOR."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return os.environ.get("TERM") != "dumb" and stream.isatty()
+
+
+def _emit(result, color: bool | None = None) -> None:
+    """Print the findings, or say where the output went, or print it (``color=True``: keep
+    ANSI codes, even piped); exit with the result's code."""
     for d in result.report.sorted():
         _err(d.format())
     if result.exit_code == 0 and result.out is not None:
         typer.echo(f"wrote {result.out}")
     elif result.exit_code == 0:
-        typer.echo(result.text, nl=False)
+        typer.echo(result.text, nl=False, color=color or None)
     raise typer.Exit(result.exit_code)
 
 
@@ -100,7 +145,11 @@ def check(
     directory: ProjectDir = Path("."),
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     fmt: Annotated[
-        str, typer.Option("--format", help="text, json or github (workflow annotations).")
+        str,
+        typer.Option(
+            "--format",
+            help="text, json (docs/check-json.md), github (workflow annotations) or gitlab (Code Quality report).",
+        ),
     ] = "text",
 ) -> None:
     """Load everything, verify every provenance claim, report all problems.
@@ -111,11 +160,18 @@ def check(
     """
     from . import api
 
-    if fmt not in ("text", "json", "github"):
-        _err(f"treatydraft: error: --format must be text, json or github, not '{fmt}'")
+    if fmt not in ("text", "json", "github", "gitlab"):
+        _err(f"treatydraft: error: --format must be text, json, github or gitlab, not '{fmt}'")
         raise typer.Exit(2)
     result = _run(api.check_path, directory, strict=strict)
     report = result.report
+    if fmt in (
+        "github",
+        "gitlab",
+    ):  # paths relative to the repository, for a project in a subfolder
+        from .cireports import for_ci
+
+        report = type(report)(for_ci(report.diagnostics, fmt, directory))
     out = report.render(fmt)
     if out:
         typer.echo(out)
@@ -432,7 +488,9 @@ def redline(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
+            "--out",
+            help="Write to this file (atomically); - or no --out: stdout.",
+            show_default=False,
         ),
     ] = None,
     raw: Annotated[
@@ -451,12 +509,11 @@ def redline(
 
     Example: treatydraft redline removal-blocking --format docx --out redline.docx
     """
-    import os
-
     from . import api
 
+    out = _out(out, "redline", fmt)
     project = _project(directory)
-    color = fmt == "term" and out is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    color = fmt == "term" and out is None and _color(sys.stdout)
     count = len(clauses) if clauses else len(project.clauses)
     with _progress(
         count, "comparing", enabled=against == "source" and count >= PROGRESS_MIN_CLAUSES
@@ -472,7 +529,7 @@ def redline(
             out=out,
             progress=tick,
         )
-    _emit(result)
+    _emit(result, color)
 
 
 @app.command()
@@ -509,7 +566,9 @@ def table(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
+            "--out",
+            help="Write to this file (atomically); - or no --out: stdout.",
+            show_default=False,
         ),
     ] = None,
     by: Annotated[
@@ -530,6 +589,7 @@ def table(
     from . import api
 
     _run(api.table_args, fmt, by, out)
+    _out(out, "table", fmt)  # --out -: refused for docx; html (a text format) may go to stdout
     project = _project(directory)
     _emit(_run(api.table, project, fmt, by=by, out=out))
 
@@ -542,7 +602,9 @@ def export(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
+            "--out",
+            help="Write to this file (atomically); - or no --out: stdout.",
+            show_default=False,
         ),
     ] = None,
     directory: ProjectDir = Path("."),
@@ -555,6 +617,7 @@ def export(
     from . import api
 
     _run(formats.get, "export", fmt)
+    out = _out(out, "export", fmt)
     project = _project(directory)
     _emit(_run(api.export, project, fmt, out=out))
 

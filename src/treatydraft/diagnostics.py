@@ -147,6 +147,8 @@ class Report:
         if fmt == "json":
             return json.dumps(
                 {
+                    "schema": "treatydraft-check",  # docs/check-json.md
+                    "version": 1,
                     "diagnostics": [asdict(d) for d in diags],
                     "errors": self.errors,
                     "warnings": self.warnings,
@@ -156,4 +158,8 @@ class Report:
             )
         if fmt == "github":
             return "\n".join(d.github() for d in diags)
+        if fmt == "gitlab":
+            from .cireports import gitlab
+
+            return gitlab(diags)
         return "\n".join(d.format() for d in diags)

@@ -3,7 +3,7 @@
 Tokens are words, whitespace runs and single punctuation characters; CJK is
 tokenised per character and combining marks always stay with their base.
 Each distinct (normalised) token is mapped to one private character and the
-resulting strings are diffed with diff-match-patch (``fast_diff_match_patch``)
+resulting strings are diffed with diff-match-patch (:mod:`.diffengine`: compiled or pure)
 using semantic cleanup and a finite time limit.  When the limit is hit the
 diff is redone at sentence, then paragraph granularity and labelled
 approximate.  Every result is verified to rebuild both texts exactly.
@@ -400,7 +400,7 @@ def _diff_tokens(
     old_tokens: Sequence[str], new_tokens: Sequence[str], timeout: float
 ) -> tuple[list[Op], bool]:
     """Diff two token lists; return token-level ops and whether time ran out."""
-    from fast_diff_match_patch import diff as dmp_diff
+    from .diffengine import engine
 
     keys = _KEYS
     if len(keys) > 200_000:
@@ -422,9 +422,7 @@ def _diff_tokens(
 
     a, b = encode(old_keys), encode(new_keys)
     started = time.perf_counter()
-    changes = dmp_diff(
-        a, b, timelimit=timeout, checklines=False, cleanup="Semantic", counts_only=True
-    )
+    changes = engine()(a, b, timeout)
     timed_out = time.perf_counter() - started >= timeout
 
     ops: list[Op] = []

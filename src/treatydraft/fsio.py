@@ -1,4 +1,6 @@
-"""Atomic file output: temp file in the same folder, fsync, ``os.replace`` (§9)."""
+"""Atomic file output: temp file in the same folder, fsync, ``os.replace`` (§9).
+
+The OS-specific parts (modes, replace, folder fsync) are in :mod:`.osplatform`."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from . import osplatform
 from .errors import FileChangedOnDisk
 
 
@@ -32,7 +35,7 @@ def write_atomic(path: str | Path, data: bytes, *, expect: bytes | None = None) 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, _mode_for(path))
+        osplatform.copy_mode(fd, tmp, _mode_for(path))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -44,20 +47,11 @@ def write_atomic(path: str | Path, data: bytes, *, expect: bytes | None = None) 
                 current = None
             if current != expect:
                 raise FileChangedOnDisk(str(path))
-        os.replace(tmp, path)
+        osplatform.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
-    try:
-        dfd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
+    osplatform.fsync_dir(path.parent)

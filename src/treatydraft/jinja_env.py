@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import traceback
 from pathlib import Path
-from typing import Any
 
 from jinja2 import (
     BaseLoader,
@@ -237,9 +236,11 @@ def render_template(
     escaping include, an exception inside the template, or a template that exceeds its
     resource limits (``template resource limit``).
 
-    When the project has template folders, rendering runs in a forked child process with
-    CPU-time and memory limits and a wall-clock deadline, so a hostile template can
-    neither hang nor exhaust the tool; the built-in templates render in-process.
+    When the project's template folders override a built-in template, rendering runs in a
+    child process (forked on Linux and macOS, spawned on Windows: :mod:`.osplatform`) with
+    CPU-time and memory limits where the OS enforces them and a wall-clock deadline, so a
+    hostile template can neither hang nor exhaust the tool; the built-in templates render
+    in-process.
     """
     dirs = tuple(d for d in template_dirs if d and os.path.isdir(d) and os.listdir(d))
     if project_root:
@@ -263,9 +264,18 @@ def render_template(
                         )
                     ]
                 )
-    if dirs and hasattr(os, "fork"):
+    dirs = tuple(d for d in dirs if _overrides_builtin(d, name))
+    if dirs:
         return _render_limited(name, context, dirs, project_root)
     return _render(name, context, dirs, project_root)
+
+
+def _overrides_builtin(folder: str, name: str) -> bool:
+    """Whether ``folder`` holds ``name`` or a file with a built-in template's name: only
+    then can a project's file be loaded at all (the built-ins include only built-in names),
+    so only then is the sandbox process needed (``init``'s ``templates/README.md`` is not)."""
+    names = {n for n in os.listdir(BUILTIN_DIR) if n.endswith(".j2")} | {name}
+    return any(os.path.lexists(os.path.join(folder, n)) for n in names)
 
 
 def _render(name: str, context: dict, template_dirs, project_root: str | None) -> str:
@@ -296,8 +306,93 @@ def _limit_error(name: str, project_root: str | None, what: str) -> InputError:
 
 
 def _render_limited(name: str, context: dict, template_dirs, project_root: str | None) -> str:
+    from . import osplatform
+
+    if osplatform.sandbox_start_method() == "spawn":
+        return _render_spawned(name, context, template_dirs, project_root)
+    return _render_forked(name, context, template_dirs, project_root)
+
+
+def _sandboxed_result(name: str, context: dict, template_dirs, project_root: str | None):
+    """In the sandbox child: apply the limits, render, return what to send back."""
+    from . import osplatform
+
+    osplatform.limit_process(RENDER_CPU_SECONDS, RENDER_MEMORY_BYTES)
+    try:
+        return ("ok", _render(name, context, template_dirs, project_root))
+    except InputError as exc:
+        return ("error", exc.diagnostics)
+    except MemoryError:
+        return ("limit", f"rendering needed more than {RENDER_MEMORY_BYTES >> 20} MiB of memory")
+
+
+def _pickled_result(name: str, context: dict, template_dirs, project_root: str | None) -> bytes:
     import pickle
-    import resource
+
+    result = _sandboxed_result(name, context, template_dirs, project_root)
+    try:
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        return pickle.dumps(("limit", "the rendered output is too large"))
+
+
+def _unpickle_result(payload: bytes, name: str, project_root: str | None) -> str:
+    import pickle
+
+    kind, value = pickle.loads(payload)
+    if kind == "ok":
+        return value
+    if kind == "error":
+        raise InputError(value)
+    raise _limit_error(name, project_root, value)
+
+
+def _spawned_child(conn, name: str, context: dict, template_dirs, project_root) -> None:
+    """The spawned sandbox (Windows): render and send the pickled result."""
+    try:
+        conn.send_bytes(_pickled_result(name, context, template_dirs, project_root))
+    finally:
+        conn.close()
+
+
+def _render_spawned(name: str, context: dict, template_dirs, project_root: str | None) -> str:
+    """The sandbox where there is no ``fork`` (Windows): a spawned process, a wall-clock
+    deadline and an output cap (Windows has no ``resource`` limits)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(
+        target=_spawned_child,
+        args=(sender, name, context, tuple(template_dirs), project_root),
+        daemon=True,
+    )
+    proc.start()
+    sender.close()
+    problem = None
+    payload = b""
+    try:
+        # the child's interpreter start-up counts against the deadline too: allow for it
+        if not receiver.poll(RENDER_WALL_SECONDS + 5):
+            problem = f"rendering took longer than {RENDER_WALL_SECONDS} s"
+        else:
+            try:
+                payload = receiver.recv_bytes(MAX_OUTPUT_BYTES)
+            except EOFError:
+                problem = "rendering failed in its sandbox process"
+            except OSError:  # longer than maxlength
+                problem = f"the rendered output is larger than {MAX_OUTPUT_BYTES >> 20} MiB"
+    finally:
+        receiver.close()
+        if problem:
+            proc.kill()
+        proc.join()
+    if problem is not None:
+        raise _limit_error(name, project_root, problem)
+    return _unpickle_result(payload, name, project_root)
+
+
+def _render_forked(name: str, context: dict, template_dirs, project_root: str | None) -> str:
     import select
     import signal
     import time
@@ -308,26 +403,7 @@ def _render_limited(name: str, context: dict, template_dirs, project_root: str |
         status = 0
         try:
             os.close(read_fd)
-            resource.setrlimit(resource.RLIMIT_CPU, (RENDER_CPU_SECONDS, RENDER_CPU_SECONDS + 1))
-            with open("/proc/self/statm") as fh:
-                vsize = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-            limit = vsize + RENDER_MEMORY_BYTES
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-            result: tuple[str, Any]
-            try:
-                result = ("ok", _render(name, context, template_dirs, project_root))
-            except InputError as exc:
-                result = ("error", exc.diagnostics)
-            except MemoryError:
-                result = (
-                    "limit",
-                    f"rendering needed more than {RENDER_MEMORY_BYTES >> 20} MiB of memory",
-                )
-            try:
-                payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            except MemoryError:
-                payload = pickle.dumps(("limit", "the rendered output is too large"))
-            view = memoryview(payload)
+            view = memoryview(_pickled_result(name, context, template_dirs, project_root))
             while view:
                 view = view[os.write(write_fd, view) :]
         except BaseException:  # noqa: BLE001 - the child must never return into the caller
@@ -371,9 +447,4 @@ def _render_limited(name: str, context: dict, template_dirs, project_root: str |
         problem = "rendering failed in its sandbox process"
     if problem is not None:
         raise _limit_error(name, project_root, problem)
-    kind, value = pickle.loads(b"".join(chunks))
-    if kind == "ok":
-        return value
-    if kind == "error":
-        raise InputError(value)
-    raise _limit_error(name, project_root, value)
+    return _unpickle_result(b"".join(chunks), name, project_root)

@@ -1,15 +1,17 @@
 """Spread pure, CPU-bound work over the machine's cores with forked workers.
 
 The workers inherit the loaded project through ``fork`` (nothing big is pickled);
-only the small results travel back. Where ``fork`` is missing, or the work is small,
-everything runs in this process.
+only the small results travel back. Where ``fork`` is missing or unsafe (Windows, macOS:
+:func:`.osplatform.parallel_start_method`), or the work is small, everything runs in this
+process.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from typing import TypeVar
+
+from . import osplatform
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -18,10 +20,7 @@ _job: tuple | None = None  # (fn, chunks), set just before forking
 
 
 def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    return osplatform.cores()
 
 
 def _run_chunk(index: int):
@@ -42,7 +41,8 @@ def map_chunks(
     global _job
     n = cores()
     total = sum(weight(i) for i in items)
-    if n < 2 or total < min_weight or not hasattr(os, "fork"):
+    method = osplatform.parallel_start_method()
+    if n < 2 or total < min_weight or method is None:
         return [fn(items)]
     import multiprocessing
 
@@ -55,7 +55,7 @@ def map_chunks(
         loads[k] += weight(item)
     _job = (fn, chunks)
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
+        with multiprocessing.get_context(method).Pool(n) as pool:
             return pool.map(_run_chunk, range(n))
     finally:
         _job = None

@@ -1,6 +1,7 @@
 """A hardened YAML reader that keeps positions.
 
-Reads the event stream of ruamel.yaml's C parser and builds a small tree of
+Reads the event stream of ruamel.yaml's C parser (or its pure-Python one where the C
+extension is not installed) and builds a small tree of
 :class:`YMap`/:class:`YSeq`/:class:`YScalar` nodes, each with its 1-based line and
 column. It refuses everything §9 of the design lists: tags, anchors and aliases,
 merge keys, ``%YAML`` directives, several documents, nesting deeper than 32,
@@ -133,20 +134,56 @@ def decode(data: bytes, path: str) -> str:
     return text
 
 
-def parse(text: str, path: str):
+def _event_source(text: str, engine: str | None):
+    """A ``get_event`` callable over ``text``: libyaml's (``ruamel.yaml.clib``) where it is
+    installed, else ruamel.yaml's pure-Python parser, which yields the same events with the
+    same positions (``ruamel.yaml.clib`` has no wheels for some platforms, e.g. Windows on
+    arm64). ``engine`` (``"c"`` or ``"pure"``) forces one, for tests."""
+    if engine in (None, "c"):
+        try:
+            from ruamel.yaml.cyaml import CParser
+        except ImportError:
+            if engine == "c":
+                raise
+        else:
+            return CParser(io.StringIO(text)).get_event
+    from ruamel.yaml import YAML
+
+    return iter(YAML(typ="safe", pure=True).parse(io.StringIO(text))).__next__
+
+
+_DIRECTIVE = re.compile(r"^%", re.M)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|.)", re.S)
+
+
+def _surrogate_escape(text: str, event, path: str) -> InputError:
+    """The error libyaml gives for ``"\\ud800"``, at the same place: the escape's hex digits."""
+    start, end = event.start_mark.index, event.end_mark.index
+    pos = start
+    for m in _ESCAPE.finditer(text, start, end):
+        code = int(m.group(1) or m.group(2) or "0", 16)
+        if 0xD800 <= code <= 0xDFFF:
+            pos = m.start() + 2
+            break
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return _diag(path, line, col, "yaml-syntax", "found invalid Unicode character escape code")
+
+
+def parse(text: str, path: str, *, engine: str | None = None):
     """Text → node tree (``YMap``/``YSeq``/``YScalar``), or ``None`` for an empty document."""
     from ruamel.yaml import events as ev
-    from ruamel.yaml.cyaml import CParser
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    parser = CParser(io.StringIO(text))
+    get_event = _event_source(text, engine)
     stack: list = []  # containers being built
     pending_key: list = []  # for maps: the key scalar waiting for its value
     root = None
     documents = 0
     try:
         while True:
-            e = parser.get_event()
+            e = get_event()
             t = type(e)
             line, col = e.start_mark.line + 1, e.start_mark.column + 1
             if t is ev.StreamStartEvent:
@@ -164,10 +201,12 @@ def parse(text: str, path: str):
                         "only one YAML document per file is allowed",
                     )
                 if getattr(e, "version", None) or getattr(e, "tags", None):
+                    # at the directive itself (the pure parser marks the ``---`` after it)
+                    found = _DIRECTIVE.search(text)
                     raise _diag(
                         path,
-                        line,
-                        col,
+                        text.count("\n", 0, found.start()) + 1 if found else line,
+                        1 if found else col,
                         "yaml-directive",
                         "%YAML and %TAG directives are not allowed",
                     )
@@ -195,6 +234,8 @@ def parse(text: str, path: str):
                 if tag is not None and tag != "!":
                     raise _diag(path, line, col, "yaml-tag", f"tags ({tag}) are not allowed")
                 if t is ev.ScalarEvent:
+                    if _SURROGATE.search(e.value):  # only the pure parser lets these through
+                        raise _surrogate_escape(text, e, path)
                     plain = bool(e.implicit[0]) and not e.style
                     value = YScalar(e.value, plain, line, col)
                 elif t is ev.MappingStartEvent:
@@ -289,6 +330,6 @@ def _attach(stack: list, pending_key: list, value, path: str) -> None:
     pending_key[-1] = None
 
 
-def load_bytes(data: bytes, path: str):
+def load_bytes(data: bytes, path: str, *, engine: str | None = None):
     """Bytes → node tree; raises :class:`InputError` with one positioned diagnostic."""
-    return parse(decode(data, path), path)
+    return parse(decode(data, path), path, engine=engine)

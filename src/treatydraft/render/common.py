@@ -81,9 +81,10 @@ def view(draft: Draft, notes: bool, esc: Callable[[str], str] = lambda s: s) -> 
 
     This is the context of the Jinja templates and the input of the DOCX writer.
     Anchors are unique in the document: an item whose anchor is its article's (an
-    unnumbered paragraph) or one already used gets ``id: None``.
+    unnumbered paragraph) or one already used gets ``id: None``. ``preamble`` and
+    ``testimonium`` are the ids of those parts' own elements, so no item gets them.
     """
-    used: set[str] = set()
+    used: set[str] = {"preamble", "testimonium"}
 
     def anchor(a: str | None) -> str | None:
         if not a or a in used:
