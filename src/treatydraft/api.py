@@ -6,12 +6,15 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import addresses
 from .diagnostics import Diagnostic, Report
 from .errors import FileChangedOnDisk, Findings, UsageError
-from .model import Project, Source, SourceNode
 from .text import pin_hash
+
+if TYPE_CHECKING:  # annotations only: the model is imported by the commands that load one
+    from .model import Project, Source, SourceNode
 
 
 def load_project(start: str | Path = ".") -> Project:
@@ -47,9 +50,17 @@ class CheckResult:
     sources: int  # sources loaded
 
 
-def check_path(start: str | Path = ".") -> CheckResult:
+def check_path(start: str | Path = ".", *, cache: bool = False) -> CheckResult:
     """Find, load and check the project at or above ``start``; input errors are part of the
-    report. Large projects are loaded and checked on every core."""
+    report. Large projects are loaded and checked on every core.
+
+    ``cache``: reuse and update the results kept in ``.treatydraft_cache/`` (see
+    :mod:`treatydraft.cache`); the report is the same either way."""
+    if cache:  # imports nothing more when nothing changed
+        from .cache import cached_check
+
+        found, n_clauses, n_sources = cached_check(start)
+        return CheckResult(Report(found), n_clauses, n_sources)
     from .loading.project import find_root
     from .provenance import check_root
 

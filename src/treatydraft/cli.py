@@ -98,10 +98,18 @@ def check(
     fmt: Annotated[
         str, typer.Option("--format", help="text, json or github (workflow annotations).")
     ] = "text",
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Neither read nor write the results kept in .treatydraft_cache/.",
+        ),
+    ] = False,
 ) -> None:
     """Load everything, verify every provenance claim, report all problems.
 
-    Exit 0 when clean, 1 on findings, 2 when a file cannot be loaded.
+    Exit 0 when clean, 1 on findings, 2 when a file cannot be loaded. Results of
+    unchanged files are reused from .treatydraft_cache/ (--no-cache: not).
 
     Example: treatydraft check --strict --format github
     """
@@ -110,7 +118,7 @@ def check(
     if fmt not in ("text", "json", "github"):
         _err(f"treatydraft: error: --format must be text, json or github, not '{fmt}'")
         raise typer.Exit(2)
-    result = _run(api.check_path, directory)
+    result = _run(api.check_path, directory, cache=not no_cache)
     report = result.report
     out = report.render(fmt)
     if out:
