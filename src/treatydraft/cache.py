@@ -476,14 +476,16 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
         diagnostics, all_facts, used = _merge(files, entries)
     except (KeyError, TypeError, ValueError):  # a malformed entry: start over without the cache
         return _uncached(root)
-    if diagnostics is None:  # load errors: only those, as an uncached run reports them
+    if diagnostics is None:  # load errors: only those, as an uncached run reports them;
+        # a rejected input leaves no file behind, not even a cache
         diagnostics = [_diag_in(d) for rel in entries for d in entries[rel].get("load", [])]
+        return _levelled(diagnostics, base).diagnostics, len(files), len(base.sources)
     else:
         diagnostics = diagnostics + project_findings(base, all_facts, used)
     report = _levelled(diagnostics, base)
     result = (report.diagnostics, len(files), len(base.sources))
 
-    if misses or set(old) != {rel for rel in keys}:
+    if misses or set(old) != set(keys):
         write_signed(
             folder / FILES_FILE,
             secret,
