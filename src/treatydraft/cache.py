@@ -254,9 +254,15 @@ def _read_capped(path: Path, cap: int) -> bytes | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size > cap:
             return None
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(cap + 1)
-        return data if len(data) <= cap else None
+        chunks, size, want = [], 0, st.st_size + 1  # never a buffer of ``cap`` bytes
+        while size <= cap:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            want = 1 << 20
+        return b"".join(chunks) if size <= cap else None
     except OSError:
         return None
     finally:
@@ -284,12 +290,24 @@ def read_signed(path: Path, secret: bytes) -> dict | None:
 
 def write_signed(path: Path, secret: bytes, obj: dict) -> None:
     """Write a cache file atomically; silently nothing when that fails."""
-    from .fsio import write_atomic
+    import tempfile
 
     body = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         _prepare(path.parent)
-        write_atomic(path, _sign(secret, body) + b"\n" + body)
+        # atomic (temp file + rename), without fsync: after a crash a cache file may be
+        # empty or stale, and its signature then fails: a miss, never a wrong result
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_sign(secret, body) + b"\n" + body)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
     except OSError:
         pass
 
