@@ -343,11 +343,9 @@ def build(
         source_date_epoch=source_date_epoch(),
     )
     draft = assemble(project)
-    rendered = []
-    for fmt in formats:
-        rendered.append((fmt, RENDERERS[fmt](draft, options)))
-        if progress is not None:
-            progress(fmt)
+    from .render.concurrent import render_all
+
+    rendered = render_all(draft, options, formats, progress)  # on every core
     outputs = []
     for fmt, data in rendered:
         path = out_dir / f"{name}.{EXTENSIONS[fmt]}"
