@@ -223,6 +223,34 @@ def test_the_api_agrees_with_itself(treaty):
     assert (a.clauses, a.sources) == (c.clauses, c.sources)
 
 
+def test_build_rebuilds_unchanged_clauses_from_the_models_check_kept(treaty, monkeypatch):
+    same(treaty)
+    plain = api.load_project(treaty)
+    import treatydraft.loading.clauses as clauses
+
+    real = clauses.load_clause
+    monkeypatch.setattr(clauses, "load_clause", lambda *a: pytest.fail("parsed again"))
+    assert api.load_project(treaty, cache=True) == plain
+    edit(treaty / "clauses/removal-blocking.yaml", "the prompt", "the swift")
+    parsed = []
+    monkeypatch.setattr(clauses, "load_clause", lambda *a: parsed.append(a[1]) or real(*a))
+    again = api.load_project(treaty, cache=True)
+    assert parsed == ["clauses/removal-blocking.yaml"]
+    assert again == api.load_project(treaty)
+
+
+def test_build_through_the_cache_writes_the_same_bytes(treaty, tmp_path):
+    same(treaty)
+    for args, out in (([], "a"), (["--no-cache"], "b"), ([], "c")):
+        r = RUNNER.invoke(app, ["build", "-C", str(treaty), "--out", str(tmp_path / out), *args])
+        assert r.exit_code == 0, r.output
+    files = {
+        name: [(tmp_path / o / name).read_bytes() for o in "abc"]
+        for name in ("draft.md", "draft.html", "draft.docx")
+    }
+    assert all(a == b == c for a, b, c in files.values())
+
+
 def test_init_ignores_the_cache_folder(tmp_path):
     api.init_project(tmp_path / "new")
     assert ".treatydraft_cache/" in (tmp_path / "new/.gitignore").read_text().splitlines()
@@ -349,3 +377,14 @@ def test_random_edits_never_leave_a_stale_result(edits, tmp_path_factory):
             continue
         same(project)
         same(project, "--format", "json")
+        assert loaded(project, cache=True) == loaded(project)
+
+
+def loaded(project: Path, cache: bool = False):
+    """The loaded project, or the diagnostics that stop it loading."""
+    from treatydraft.errors import InputError
+
+    try:
+        return api.load_project(project, cache=cache)
+    except InputError as exc:
+        return exc.diagnostics

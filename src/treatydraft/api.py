@@ -17,8 +17,15 @@ if TYPE_CHECKING:  # annotations only: the model is imported by the commands tha
     from .model import Project, Source, SourceNode
 
 
-def load_project(start: str | Path = ".") -> Project:
-    """Find the project at or above ``start`` and load it (raises :class:`InputError`)."""
+def load_project(start: str | Path = ".", *, cache: bool = False) -> Project:
+    """Find the project at or above ``start`` and load it (raises :class:`InputError`).
+
+    ``cache``: rebuild unchanged clause files from the models kept in
+    ``.treatydraft_cache/`` instead of parsing their YAML again (same project)."""
+    if cache:
+        from .cache import load_project_cached
+
+        return load_project_cached(start)
     from .loading.project import load_project as _load
 
     return _load(start)

@@ -366,6 +366,161 @@ def _facts_in(x: list):
     )
 
 
+def _pos_out(p, path: str) -> list:
+    return [p.line, p.col] if p.path == path else [p.path, p.line, p.col]
+
+
+def _pos_in(x: list, path: str):
+    from .model import Pos
+
+    return Pos(path, x[0], x[1]) if len(x) == 2 else Pos(x[0], x[1], x[2])
+
+
+def clause_out(c) -> str:
+    """A loaded :class:`~treatydraft.model.Clause` as compact JSON text (kept as one string in
+    the cache file, so that reading the file does not build every clause's tree at once)."""
+    path = c.path
+
+    def prov(v):
+        if v is None:
+            return None
+        return [
+            v.relation,
+            v.source,
+            v.at,
+            list(v.substitutions),
+            v.budget,
+            v.pin,
+            v.note,
+            _pos_out(v.pos, path),
+            None if v.at_pos is None else _pos_out(v.at_pos, path),
+            None if v.pin_pos is None else _pos_out(v.pin_pos, path),
+        ]
+
+    def item(p):
+        return [
+            p.text,
+            prov(p.provenance),
+            [item(x) for x in p.points],
+            _pos_out(p.pos, path),
+            _pos_out(p.text_pos, path),
+            list(p.key_path),
+        ]
+
+    return json.dumps(
+        [
+            c.id,
+            c.title,
+            c.kind,
+            [item(p) for p in c.paragraphs],
+            c.notes,
+            path,
+            _pos_out(c.pos, path),
+            c.digest,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def clause_in(text: str):
+    """:func:`clause_out` reversed."""
+    from .model import Clause, Paragraph, Provenance
+
+    cid, title, kind, paragraphs, notes, path, pos, digest = json.loads(text)
+
+    def prov(v):
+        if v is None:
+            return None
+        rel, src, at, subs, budget, pin, note, p, ap, pp = v
+        return Provenance(
+            rel,
+            src,
+            at,
+            tuple(subs),
+            budget,
+            pin,
+            note,
+            _pos_in(p, path),
+            None if ap is None else _pos_in(ap, path),
+            None if pp is None else _pos_in(pp, path),
+        )
+
+    def item(v):
+        text, pv, points, p, tp, key = v
+        return Paragraph(
+            text,
+            prov(pv),
+            tuple(item(x) for x in points),
+            _pos_in(p, path),
+            _pos_in(tp, path),
+            tuple(key),
+        )
+
+    return Clause(
+        cid,
+        title,
+        kind,
+        tuple(item(p) for p in paragraphs),
+        notes,
+        path,
+        _pos_in(pos, path),
+        digest,
+    )
+
+
+def _model_key(fp: bytes, rel: str, data: bytes) -> str:
+    return hashlib.sha256(fp + b"\0model\0" + rel.encode() + b"\0" + data).hexdigest()
+
+
+def load_project_cached(start: str | Path):
+    """:func:`treatydraft.loading.project.load_project` through the cache: each clause file
+    whose bytes (and the tool) are unchanged is rebuilt from the model kept by an earlier
+    ``check`` or ``build`` instead of parsing its YAML again. Same project, same errors."""
+    from dataclasses import replace
+
+    from .errors import InputError
+    from .loading import yamlsafe
+    from .loading.clauses import load_clause
+    from .loading.project import load_base, load_project
+
+    root = find_root(start)
+    secret = _secret()
+    folder = cache_dir(root)
+    if secret is None or folder is None:
+        return load_project(root=root)
+    base, files, diags = load_base(root)
+    if diags or base is None:
+        return load_project(root=root)  # raises, exactly as without the cache
+    fp = tool_fingerprint()
+    stored = read_signed(folder / FILES_FILE, secret)
+    old = stored.get("files") if stored is not None else None
+    if not isinstance(old, dict):
+        old = {}
+    clauses = {}
+    entries: dict[str, dict] = {}
+    changed = False
+    try:
+        for path, rel, cid in files:
+            data = yamlsafe.read(path, rel)
+            mk = _model_key(fp, rel, data)
+            hit = old.get(rel)
+            if isinstance(hit, dict) and hit.get("mk") == mk and isinstance(hit.get("m"), str):
+                clauses[cid] = clause_in(hit["m"])
+                entries[rel] = hit
+            else:
+                clauses[cid] = load_clause(data, rel, cid)
+                entries[rel] = {"mk": mk, "m": clause_out(clauses[cid])}
+                changed = True
+    except (InputError, OSError):
+        return load_project(root=root)  # raises every problem, exactly as without the cache
+    except (KeyError, TypeError, ValueError):
+        return load_project(root=root)  # a malformed entry: no cache
+    if changed or set(old) != set(entries):
+        write_signed(folder / FILES_FILE, secret, {"format": FORMAT, "files": entries})
+    return replace(base, clauses=clauses)
+
+
 # --------------------------------------------------------------------------- the cached check
 
 
@@ -481,6 +636,7 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
         def work(chunk):
             return _check_files(base, src_digest, chunk)
 
+        model_keys = {rel: _model_key(fp, rel, data) for rel, _cid, data in misses}
         try:
             parts = map_chunks(work, misses, min_weight=200)
         except KeyError:  # a finding outside the file it was found in: do not cache
@@ -488,6 +644,8 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
         for part in parts:
             for rel, entry in part:
                 entry["k"] = keys[rel]
+                if "m" in entry:
+                    entry["mk"] = model_keys[rel]
                 entries[rel] = entry
 
     try:
@@ -585,6 +743,7 @@ def _check_files(base, src_digest: dict, chunk) -> list[tuple[str, dict]]:
                     "facts": _facts_out(facts(clause)),
                     "used": used,
                     "deps": {s: src_digest[s] for s in sorted(deps)},
+                    "m": clause_out(clause),
                 },
             )
         )

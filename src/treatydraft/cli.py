@@ -257,6 +257,12 @@ def build(
     check_only: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if an output would change.")
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Parse every clause file, not reusing .treatydraft_cache/."
+        ),
+    ] = False,
     directory: ProjectDir = Path("."),
 ) -> None:
     """Assemble the outline into a numbered draft and render it (build/draft.md, .html, .docx).
@@ -269,7 +275,7 @@ def build(
     from . import api
 
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
-    project = _project(directory)
+    project = _run(api.load_project, directory, cache=not no_cache)
     with _progress(
         len(formats),
         "rendering",
