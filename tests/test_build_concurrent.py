@@ -3,6 +3,7 @@ and a format that fails in a worker fails the build exactly as it does serially.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -33,6 +34,9 @@ def outputs(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+@pytest.mark.skipif(
+    not hasattr(os, "fork"), reason="formats render in workers only where fork exists"
+)
 def test_concurrent_build_writes_the_serial_bytes(big, tmp_path, monkeypatch):
     project = api.load_project(big)
     forks = []

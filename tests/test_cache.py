@@ -63,6 +63,13 @@ def parsed_files():
         cache._check_files = real
 
 
+def symlink(link: Path, target: Path) -> None:
+    try:
+        link.symlink_to(target)
+    except OSError as exc:  # Windows without the privilege
+        pytest.skip(f"cannot make symbolic links here: {exc}")
+
+
 def test_rerun_replays_without_loading_anything(treaty, monkeypatch):
     first = same(treaty)
     assert first[0] == 0
@@ -186,7 +193,7 @@ def test_special_files_in_the_cache_folder_are_ignored(treaty, tmp_path):
     shutil.rmtree(folder)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    folder.symlink_to(elsewhere)  # never written through a link out of the project
+    symlink(folder, elsewhere)  # never written through a link out of the project
     assert same(treaty) == first
     assert list(elsewhere.iterdir()) == []
 
@@ -204,13 +211,13 @@ def test_a_symbolic_link_to_a_clause_takes_the_slow_path(treaty, tmp_path):
     target = treaty / "clauses/removal-blocking.yaml"
     moved = treaty / "clauses/removal-blocking.txt"
     target.rename(moved)
-    target.symlink_to(moved)
+    symlink(target, moved)
     first = same(treaty)
     assert first[0] == 0
     outside = tmp_path / "outside.yaml"
     shutil.copy(moved, outside)
     target.unlink()
-    target.symlink_to(outside)  # same bytes, but now outside the project
+    symlink(target, outside)  # same bytes, but now outside the project
     code, out, err = same(treaty)
     assert code == 2 and "outside the project" in err + out
 
@@ -358,7 +365,7 @@ def apply(project: Path, pristine: Path, e: tuple) -> None:
 
 
 @settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
