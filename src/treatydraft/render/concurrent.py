@@ -36,6 +36,7 @@ def render_all(
                 out.append((fmt, None))
         return out
 
+    parts: list[list[tuple[str, bytes | None]]]
     if len(formats) < 2:
         parts = [[(fmt, RENDERERS[fmt](draft, options)) for fmt in formats]]
     else:
