@@ -46,6 +46,7 @@ def test_bench_smoke(tmp_path: Path) -> None:
         "pure-Python diff fallback",
         "## Scaling",
         "Growth from 10 to 60 clauses",
+        "`sources import`",
     ):
         assert row in text, row
     assert "| what | A | B | A median | B median | median ratio A/B |" in text
