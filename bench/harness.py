@@ -403,6 +403,10 @@ def main(argv: list[str] | None = None) -> int:
     def say(msg: str) -> None:
         print(msg, flush=True)
 
+    try:
+        busy_at_start = os.getloadavg()[0]
+    except (OSError, AttributeError):
+        busy_at_start = 0.0
     td = treatydraft_cmd()
     say(f"generating corpora in {work} …")
     main_dir, big_dir, pair_dir = (
@@ -779,10 +783,20 @@ def main(argv: list[str] | None = None) -> int:
             missed.append((row, profile_top(row.a.argv, work, logdir)))
 
     report = render(rows, big, n_big, stats_main, stats_pair, stats_big, runs, warmup, smoke, notes)
-    report = report.replace(
-        "\n## Machine\n", render_missed(missed, big, scale) + "\n## Machine\n", 1
+    for extra in (render_missed(missed, big, scale), render_scaling(scale, smoke)):
+        if extra:
+            report = report.replace("\n## Machine\n", "\n" + extra + "\n## Machine\n", 1)
+    usable = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
-    report = report.replace("\n## Machine\n", render_scaling(scale, smoke) + "\n## Machine\n", 1)
+    if busy_at_start > usable:
+        report = report.replace(
+            "\nCorpus (generated",
+            f"\n**The machine was busy** (load average {busy_at_start:.1f} on {usable} cores when the run "
+            "started): absolute times are inflated, and so are the ratios of rows whose A side uses "
+            "both cores (`check` forks a worker per core) against a one-process peer.\n\nCorpus (generated",
+            1,
+        )
     out_md.parent.mkdir(parents=True, exist_ok=True)
     out_md.write_text(report, encoding="utf-8")
     say(f"wrote {out_md}")
