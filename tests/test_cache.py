@@ -258,6 +258,23 @@ def test_build_through_the_cache_writes_the_same_bytes(treaty, tmp_path):
     assert all(a == b == c for a, b, c in files.values())
 
 
+EXAMPLES = sorted(p.parent.name for p in (REPO / "examples").glob("*/treatydraft.yml"))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_examples_agree_through_the_cache(name, tmp_path):
+    """The shipped examples (negotiation brackets, references) check and load the same."""
+    project = tmp_path / name
+    shutil.copytree(REPO / "examples" / name, project, ignore=shutil.ignore_patterns("build"))
+    first = same(project)
+    assert same(project) == first
+    edit_any = next((project / "clauses").rglob("*.yaml"))
+    edit_any.write_text(edit_any.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert same(project)[0] == first[0]
+    assert api.load_project(project, cache=True) == api.load_project(project)
+    assert api.load_project(project, cache=True) == api.load_project(project)
+
+
 def test_init_ignores_the_cache_folder(tmp_path):
     api.init_project(tmp_path / "new")
     assert ".treatydraft_cache/" in (tmp_path / "new/.gitignore").read_text().splitlines()

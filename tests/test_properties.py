@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +26,21 @@ TEXT = st.text(
     min_size=1,
     max_size=80,
 )
+
+
+def _balanced(text: str) -> bool:
+    from treatydraft.negotiation.brackets import BracketError, parse
+
+    try:
+        parse(text)
+    except BracketError:
+        return False
+    return True
+
+
+# Clause text: the same, with its square brackets balanced (the negotiation notation, §12;
+# an unbalanced one is an input error, tested in test_negotiation_cli.py).
+CLAUSE_TEXT = TEXT.filter(_balanced)
 IDS = st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True)
 PIN = st.from_regex(r"sha256:[0-9a-f]{64}", fullmatch=True)
 
@@ -34,7 +48,7 @@ PIN = st.from_regex(r"sha256:[0-9a-f]{64}", fullmatch=True)
 @st.composite
 def clause_dicts(draw):
     def item(depth):
-        d = {"text": draw(TEXT)}
+        d = {"text": draw(CLAUSE_TEXT)}
         if draw(st.booleans()):
             d["provenance"] = {
                 "source": draw(IDS),
@@ -158,19 +172,21 @@ def mutated(draw):
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.binary(max_size=400), mutated()))
-def test_i4_loader_is_total(tmp_path_factory, data):
-    folder = tmp_path_factory.mktemp("i4")
-    start = time.perf_counter()
+def test_i4_loader_is_total(data):
+    # any bytes: a clause, or input errors that point into the file; never another exception
+    lines = data.count(b"\n") + data.count(b"\r") + 1
     try:
         clause = load_clause(data, "clauses/x.yaml", "x")
     except InputError as exc:
         assert exc.diagnostics
         for d in exc.diagnostics:
-            assert d.path == "clauses/x.yaml" and d.line >= 1 and d.col >= 1
+            assert d.path == "clauses/x.yaml"
+            assert 1 <= d.line <= lines and d.col >= 1
+            assert d.severity == "error" and d.code and d.message and "\n" not in d.message
     else:
-        assert clause.id == "x"
-    assert time.perf_counter() - start < 2
-    assert list(folder.iterdir()) == []
+        assert clause.id == "x" and clause.path == "clauses/x.yaml"
+        for item in clause.walk():
+            assert isinstance(item.text, str)
 
 
 # ---------------------------------------------------------------- I5: atomic writes

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic
 
-FORMAT = 1
+FORMAT = 2
 DIRNAME = ".treatydraft_cache"
 RUN_FILE = "check-run.json"
 FILES_FILE = "check-files.json"
@@ -366,6 +366,37 @@ def _facts_in(x: list):
     )
 
 
+def _later_out(c) -> list:
+    p = c.pos
+    return [
+        [p.path, p.line, p.col],
+        c.where,
+        c.address,
+        c.relation,
+        c.source,
+        c.text,
+        list(c.substitutions),
+        c.budget,
+    ]
+
+
+def _later_in(x: list):
+    from .model import Pos
+    from .provenance import TextComparison
+
+    pos, where, address, relation, source, text, subs, budget = x
+    return TextComparison(
+        Pos(*pos),
+        str(where),
+        str(address),
+        str(relation),
+        str(source),
+        str(text),
+        tuple(subs),
+        float(budget),
+    )
+
+
 def _pos_out(p, path: str) -> list:
     return [p.line, p.col] if p.path == path else [p.path, p.line, p.col]
 
@@ -376,10 +407,12 @@ def _pos_in(x: list, path: str):
     return Pos(path, x[0], x[1]) if len(x) == 2 else Pos(x[0], x[1], x[2])
 
 
-def clause_out(c) -> str:
+def clause_out(c) -> str | None:
     """A loaded :class:`~treatydraft.model.Clause` as compact JSON text (kept as one string in
     the cache file, so that reading the file does not build every clause's tree at once)."""
     path = c.path
+    if any(p.negotiation is not None for p in c.walk()):
+        return None  # negotiation data (§12) is not kept: such a file is parsed again
 
     def prov(v):
         if v is None:
@@ -649,15 +682,22 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
                 entries[rel] = entry
 
     try:
-        diagnostics, all_facts, used = _merge(files, entries)
+        diagnostics, all_facts, used, later = _merge(files, entries)
     except (KeyError, TypeError, ValueError):  # a malformed entry: start over without the cache
         return _uncached(root)
     if diagnostics is None:  # load errors: only those, as an uncached run reports them;
         # a rejected input leaves no file behind, not even a cache
         diagnostics = [_diag_in(d) for rel in entries for d in entries[rel].get("load", [])]
         return _levelled(diagnostics, base).diagnostics, len(files), len(base.sources)
-    else:
-        diagnostics = diagnostics + project_findings(base, all_facts, used)
+    if later:  # as check_root does: references numbered from every clause's facts
+        from .assemble import _Numbers
+
+        numbers = _Numbers.from_counts(
+            base.outline, {cid: (f.kind, f.paragraphs) for cid, f in all_facts.items()}
+        )
+        rules = base.rule_map()
+        diagnostics.extend(d for c in later if (d := c.finding(rules, numbers)) is not None)
+    diagnostics = diagnostics + project_findings(base, all_facts, used)
     report = _levelled(diagnostics, base)
     result = (report.diagnostics, len(files), len(base.sources))
 
@@ -684,12 +724,13 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
     return result
 
 
-def _merge(files, entries: dict) -> tuple[list[Diagnostic] | None, dict, set[str]]:
+def _merge(files, entries: dict) -> tuple[list[Diagnostic] | None, dict, set[str], list]:
     """Per-file entries, in the loader's order → (findings or ``None`` when some file cannot
-    be loaded, facts by clause id, rules used)."""
+    be loaded, facts by clause id, rules used, deferred text comparisons)."""
     found: list[Diagnostic] = []
     all_facts: dict = {}
     used: set[str] = set()
+    later: list = []
     failed = False
     for _path, rel, cid in files:
         e = entries[rel]
@@ -697,9 +738,10 @@ def _merge(files, entries: dict) -> tuple[list[Diagnostic] | None, dict, set[str
             failed = True
             continue
         found.extend(_diag_in(d) for d in e["found"])
+        later.extend(_later_in(c) for c in e["later"])
         all_facts[cid] = _facts_in(e["facts"])
         used.update(str(n) for n in e["used"])
-    return (None if failed else found), all_facts, used
+    return (None if failed else found), all_facts, used, later
 
 
 def _check_files(base, src_digest: dict, chunk) -> list[tuple[str, dict]]:
@@ -721,10 +763,14 @@ def _check_files(base, src_digest: dict, chunk) -> list[tuple[str, dict]]:
             out.append((rel, {"load": [_diag_out(d) for d in exc.diagnostics], "deps": {}}))
     if not clauses:
         return out
-    found, _ = check_clauses(replace(base, clauses=clauses), sorted(clauses))
+    later: list = []
+    found, _ = check_clauses(replace(base, clauses=clauses), sorted(clauses), later)
     by_path: dict[str, list] = {rel: [] for rel in rel_of.values()}
     for d in found:
         by_path[d.path].append(_diag_out(d))  # every finding is in the file it is about
+    later_by_path: dict[str, list] = {rel: [] for rel in rel_of.values()}
+    for c in later:  # comparisons whose references need the whole outline: run each time
+        later_by_path[c.pos.path].append(_later_out(c))
     for cid, clause in clauses.items():
         rel = rel_of[cid]
         used = sorted(
@@ -740,6 +786,7 @@ def _check_files(base, src_digest: dict, chunk) -> list[tuple[str, dict]]:
                 rel,
                 {
                     "found": by_path[rel],
+                    "later": later_by_path[rel],
                     "facts": _facts_out(facts(clause)),
                     "used": used,
                     "deps": {s: src_digest[s] for s in sorted(deps)},

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from . import formats
 from .errors import InputError, TreatyDraftError
 
 app = typer.Typer(
@@ -118,7 +119,7 @@ def check(
     if fmt not in ("text", "json", "github"):
         _err(f"treatydraft: error: --format must be text, json or github, not '{fmt}'")
         raise typer.Exit(2)
-    result = _run(api.check_path, directory, cache=not no_cache)
+    result = _run(api.check_path, directory, strict=strict, cache=not no_cache)
     report = result.report
     out = report.render(fmt)
     if out:
@@ -126,7 +127,7 @@ def check(
     if fmt == "text":
         scope = f" in {result.clauses} clauses, {result.sources} sources"
         _err(f"{report.errors} error(s), {report.warnings} warning(s){scope}")
-    raise typer.Exit(report.exit_code(strict))
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -145,14 +146,14 @@ def pin(
     from . import api
 
     project = _project(directory)
-    changed, report = _run(api.pin, project, clauses or None)
-    for d in report.sorted():
+    result = _run(api.pin, project, clauses or None)
+    for d in result.report.sorted():
         _err(d.format())
-    for path in changed:
+    for path in result.changed:
         typer.echo(f"pinned {path}")
-    if not changed:
+    if not result.changed:
         typer.echo("all pins up to date")
-    raise typer.Exit(report.exit_code())
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -180,8 +181,9 @@ def new(
     from . import api
 
     project = _project(directory)
-    path = _run(api.new_clause, project, clause_id, source, title=title)
-    typer.echo(f"created {path}; add '{clause_id}' to the outline in treatydraft.yml")
+    result = _run(api.new_clause, project, clause_id, source, title=title)
+    typer.echo(f"created {result.path}; add '{result.clause_id}' to the outline in treatydraft.yml")
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -200,9 +202,10 @@ def init(
     """
     from . import api
 
-    created = _run(api.init_project, directory)
-    for path in created:
+    result = _run(api.init_project, directory)
+    for path in result.created:
         typer.echo(f"created {path}")
+    raise typer.Exit(result.exit_code)
 
 
 @sources_app.command("list")
@@ -318,8 +321,9 @@ def sources_import(
 @app.command()
 def build(
     fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated formats: md, html, docx.")
-    ] = "md,html,docx",
+        str,
+        typer.Option("--format", help="Comma-separated formats: " + formats.help_text("build")),
+    ] = ",".join(formats.names("build")),
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Output folder (default: <project>/build).", show_default=False),
@@ -339,6 +343,22 @@ def build(
             "--no-cache", help="Parse every clause file, not reusing .treatydraft_cache/."
         ),
     ] = False,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            "--clean",
+            help="A clean text without brackets (build/draft-clean.*), resolved as --choose says.",
+        ),
+    ] = False,
+    choose: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--choose",
+            metavar="first|GROUP=N|DELEGATION",
+            help="With --clean: 'first' option of every bracket group (default); GROUP=N takes option N of group GROUP (0 leaves it out; repeatable); a delegation code takes the options it proposed or supports.",
+            show_default=False,
+        ),
+    ] = None,
     directory: ProjectDir = Path("."),
 ) -> None:
     """Assemble the outline into a numbered draft and render it (build/draft.md, .html, .docx).
@@ -347,23 +367,33 @@ def build(
     when --check finds an output that would change, 2 on bad input or a template error.
 
     Example: treatydraft build --format html,docx --notes
+
+    Example: treatydraft build --clean --choose DEL-A
     """
     from . import api
 
-    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    chosen = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     project = _run(api.load_project, directory, cache=not no_cache)
     with _progress(
-        len(formats),
+        len(chosen),
         "rendering",
         enabled=len(project.clauses) >= PROGRESS_MIN_CLAUSES and not check_only,
     ) as tick:
         result = _run(
-            api.build, project, formats, out=out, notes=notes, check=check_only, progress=tick
+            api.build,
+            project,
+            chosen,
+            out=out,
+            notes=notes,
+            check=check_only,
+            progress=tick,
+            clean=clean,
+            choose=tuple(choose or ()),
         )
     if result.report.errors:
         typer.echo(result.report.render("text"))
         _err(f"{result.report.errors} error(s); nothing written")
-        raise typer.Exit(1)
+        raise typer.Exit(result.exit_code)
     here = Path.cwd()
 
     def shown(path: Path) -> str:
@@ -372,18 +402,17 @@ def build(
         except ValueError:
             return str(path)
 
-    changed = [o for o in result.outputs if o.changed]
     if check_only:
-        for o in changed:
+        for o in result.changed:
             typer.echo(f"would change {shown(o.path)}")
-        if changed:
-            _err(f"{len(changed)} of {len(result.outputs)} output(s) would change")
-            raise typer.Exit(1)
-        _err(f"{len(result.outputs)} output(s) up to date")
-        raise typer.Exit(0)
+        if result.changed:
+            _err(f"{len(result.changed)} of {len(result.outputs)} output(s) would change")
+        else:
+            _err(f"{len(result.outputs)} output(s) up to date")
+        raise typer.Exit(result.exit_code)
     for o in result.outputs:
         typer.echo(f"{'wrote' if o.written else 'unchanged'} {shown(o.path)}")
-    raise typer.Exit(0)
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -404,10 +433,8 @@ def redline(
     ] = "source",
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format", help="term, md, html, docx (tracked changes; needs --out) or json."
-        ),
-    ] = "term",
+        typer.Option("--format", help=formats.help_text("redline")),
+    ] = formats.names("redline")[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -455,14 +482,36 @@ def redline(
 
 
 @app.command()
+def status(
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            metavar="REV|DIR",
+            help="Show the change since an earlier draft: a git revision (e.g. HEAD~1) or another project directory.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="term, md or json.")] = "term",
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Negotiation progress: per article the bracket groups, their options, whole-paragraph
+    alternatives and paragraphs by status, with totals.
+
+    Example: treatydraft status --against HEAD~1 --format md
+    """
+    from . import api
+
+    project = _project(directory)
+    typer.echo(_run(api.negotiation_status, project, against=against, fmt=fmt), nl=False)
+
+
+@app.command()
 def table(
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format",
-            help="md, csv (both print to stdout without --out), html or docx (need --out).",
-        ),
-    ] = "md",
+        typer.Option("--format", help=formats.help_text("table")),
+    ] = formats.names("table")[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -494,7 +543,9 @@ def table(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="akn: Akoma Ntoso 3.0 XML.")] = "akn",
+    fmt: Annotated[str, typer.Option("--format", help=formats.help_text("export"))] = formats.names(
+        "export"
+    )[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -510,11 +561,9 @@ def export(
     """
     from . import api
 
-    if fmt != "akn":
-        _err(f"treatydraft: error: --format must be akn, not '{fmt}'")
-        raise typer.Exit(2)
+    _run(formats.get, "export", fmt)
     project = _project(directory)
-    data = _run(api.export_akn, project, out=out)
+    data = _run(api.export, project, fmt, out=out)
     _emit(data, out)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Literal
+from typing import Literal, cast
 
 Severity = Literal["error", "warning"]
 
@@ -39,6 +39,8 @@ INPUT_CODES = frozenset(
         "io",
         "template",
         "usage",
+        "unbalanced-bracket",
+        "bracket-limit",
     }
 )
 
@@ -62,6 +64,10 @@ DEFAULT_LEVELS = {
     "bidi-control": "warning",
     "invisible-character": "warning",
     "uncovered-provision": "warning",
+    "unknown-delegation": "error",
+    "bracket-attribution-drift": "error",
+    "agreed-text-changed": "error",
+    "agreed-unpinned": "warning",
 }
 
 
@@ -110,8 +116,8 @@ class Report:
             level = levels.get(d.code)
             if level is None or d.code in INPUT_CODES:
                 out.append(d)
-            elif level != "ignore":
-                out.append(replace(d, severity=level))
+            elif level in ("error", "warning"):
+                out.append(replace(d, severity=cast(Severity, level)))
         self.diagnostics = out
 
     def sorted(self) -> list[Diagnostic]:

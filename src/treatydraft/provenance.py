@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from . import addresses
-from .diagnostics import DEFAULT_LEVELS, Diagnostic
+from .diagnostics import DEFAULT_LEVELS, Diagnostic, Severity
 from .model import Clause, Paragraph, Pos, Project, Provenance, SourceNode
 from .numbering import describe
 from .text import fold, lint, pin_hash
@@ -120,22 +120,33 @@ def check_root(root) -> tuple[list[Diagnostic], Project | None, int]:
     def work(chunk):
         clauses, load_diags = load_clauses(chunk)
         if load_diags or base is None:
-            return load_diags, {}, [], set()
+            return load_diags, {}, [], set(), []
         partial = replace(base, clauses=clauses)
-        found, used = check_clauses(partial, sorted(clauses))
-        return [], {cid: facts(c) for cid, c in clauses.items()}, found, used
+        later: list[TextComparison] = []
+        found, used = check_clauses(partial, sorted(clauses), later)
+        return [], {cid: facts(c) for cid, c in clauses.items()}, found, used, later
 
     results = map_chunks(work, files, min_weight=200)  # clause files: a few kB each
     all_facts: dict = {}
     found: list[Diagnostic] = []
     used_rules: set[str] = set()
-    for load_diags, chunk_facts, chunk_found, used in results:
+    later: list[TextComparison] = []
+    for load_diags, chunk_facts, chunk_found, used, chunk_later in results:
         diags.extend(load_diags)
         all_facts.update(chunk_facts)
         found.extend(chunk_found)
         used_rules |= used
+        later.extend(chunk_later)
     if diags or base is None:
         return diags, base, len(files)
+    if later:  # paragraphs with references: numbered from every clause's facts
+        from .assemble import _Numbers
+
+        numbers = _Numbers.from_counts(
+            base.outline, {cid: (f.kind, f.paragraphs) for cid, f in all_facts.items()}
+        )
+        rules = base.rule_map()
+        found.extend(d for c in later if (d := c.finding(rules, numbers)) is not None)
     return found + project_findings(base, all_facts, used_rules), base, len(files)
 
 
@@ -217,12 +228,21 @@ def _weight(clause: Clause) -> int:
     return sum(1 for it in clause.walk() if it.provenance and it.provenance.relation != "new")
 
 
-def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[str]]:
-    """The provenance findings of some clauses, and the substitution rules they use."""
-    from . import diffing, substitution
+def check_clauses(
+    project: Project, clause_ids, deferred: list[TextComparison] | None = None
+) -> tuple[list[Diagnostic], set[str]]:
+    """The provenance findings of some clauses, and the substitution rules they use.
+
+    With ``deferred`` (when ``project`` holds only some of the clauses, so references to
+    the others cannot be numbered), the text comparisons of paragraphs with references
+    are appended to it instead, for :meth:`TextComparison.finding` once the whole outline
+    is known."""
+    from .assemble import _Numbers
+    from .negotiation.checks import item_findings
 
     out: list[Diagnostic] = []
     rules = project.rule_map()
+    numbers = _Numbers(project)  # cross-references resolved as the draft prints them
     used_rules: set[str] = set()
     # Many paragraphs share a source text: fold and hash each one once.
     folded: dict[str, str] = {}
@@ -244,6 +264,8 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
         for item in clause.walk():
             for code, _offset, message in lint(item.text, project.language):
                 out.append(_d(item.text_pos, code, f"{describe(item.key_path)}: {message}"))
+            if item.negotiation is not None:
+                out.extend(item_findings(project, clause, item))
             prov = item.provenance
             if prov is None:
                 continue
@@ -279,37 +301,90 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
                         f"{where}: the source text at {addresses.display(res.node.address)} changed since it was pinned; review it, then run 'treatydraft pin {clause.id}'",
                     )
                 )
-            if bad_rule:
+            if bad_rule or prov.relation not in ("verbatim", "adapted"):
                 continue
-            if prov.relation == "verbatim":
-                expected = substitution.substituted(
-                    substitution.apply(res.source_text, rules, prov.substitutions)
+            budget = prov.budget if prov.budget is not None else project.default_budget
+            for reading, text in _readings(item.text):
+                comparison = TextComparison(
+                    item.text_pos,
+                    where + reading,
+                    addresses.display(res.node.address),
+                    prov.relation,
+                    source_fold(res.source_text),
+                    text,
+                    prov.substitutions,
+                    budget,
                 )
-                if fold(expected) != fold(item.text):
-                    result = diffing.diff(fold(expected), fold(item.text))
-                    out.append(
-                        _d(
-                            item.text_pos,
-                            "verbatim-mismatch",
-                            f"{where} is marked verbatim but differs from {addresses.display(res.node.address)}: {_changes(result.ops)}",
-                        )
-                    )
-            elif prov.relation == "adapted":
-                budget = prov.budget if prov.budget is not None else project.default_budget
-                result = substitution.redline(
-                    source_fold(res.source_text), fold(item.text), rules, prov.substitutions
-                )
-                changed, total = diffing.word_stats(result.ops)
-                share = changed / total if total else 0.0
-                if share > budget + 1e-9:
-                    out.append(
-                        _d(
-                            item.text_pos,
-                            "adapted-over-budget",
-                            f"{where} changes {share:.0%} of the words of {addresses.display(res.node.address)}; its budget is {budget:.0%} ({changed} of {total} words)",
-                        )
-                    )
+                if deferred is not None and "{{" in text:
+                    deferred.append(comparison)  # its references need the whole outline
+                    continue
+                finding = comparison.finding(rules, numbers)
+                if finding is not None:
+                    out.append(finding)
     return out, used_rules
+
+
+@dataclass(frozen=True)
+class TextComparison:
+    """A derived paragraph's text against its source: ``verbatim`` must match after the
+    substitutions, ``adapted`` must stay within its budget (the change measure of
+    :mod:`treatydraft.measure`), both on the text as the draft prints it."""
+
+    pos: Pos
+    where: str
+    address: str  # as displayed: "Art. 25(1)"
+    relation: str
+    source: str  # folded
+    text: str  # as written (one reading of its bracket groups), references unresolved
+    substitutions: tuple[str, ...]
+    budget: float
+
+    def finding(self, rules, numbers) -> Diagnostic | None:
+        from . import diffing, measure, substitution
+
+        printed = fold(measure.resolved(self.text, numbers))  # a reading: brackets resolved
+        if self.relation == "verbatim":
+            expected = fold(
+                substitution.substituted(substitution.apply(self.source, rules, self.substitutions))
+            )
+            if expected == printed:
+                return None
+            ops = diffing.diff(expected, printed).ops
+            return _d(
+                self.pos,
+                "verbatim-mismatch",
+                f"{self.where} is marked verbatim but differs from {self.address}: {_changes(ops)}",
+            )
+        m = measure.of_texts(self.source, printed, rules, self.substitutions)
+        if not m.over(self.budget):
+            return None
+        return _d(
+            self.pos,
+            "adapted-over-budget",
+            f"{self.where}: {m.text(near=self.budget)} from {self.address}; its budget is {self.budget:.0%}",
+        )
+
+
+def _readings(text: str) -> list[tuple[str, str]]:
+    """The texts a provenance claim must hold for: the text itself, or for bracketed text
+    every option of every group, each in the reading that takes the first option of the
+    other groups (§12)."""
+    from .negotiation import brackets
+
+    if not brackets.has_brackets(text):
+        return [("", text)]
+    try:
+        tree = brackets.parse(text)
+    except brackets.BracketError:
+        return [("", text)]
+    out = []
+    for r in brackets.readings(tree):
+        if r.group == 0:
+            label = " (reading the first option of every bracket group)"
+        else:
+            label = f" (reading option {r.option + 1} of bracket group {r.group}, '{fold(r.option_text)}')"
+        out.append((label, r.text))
+    return out
 
 
 def _changes(ops, limit: int = 4) -> str:
@@ -345,4 +420,5 @@ def _hint(name: str, known) -> str:
 
 
 def _d(pos, code: str, message: str) -> Diagnostic:
-    return Diagnostic(pos.path, pos.line, pos.col, DEFAULT_LEVELS.get(code, "error"), code, message)
+    severity: Severity = "warning" if DEFAULT_LEVELS.get(code) == "warning" else "error"
+    return Diagnostic(pos.path, pos.line, pos.col, severity, code, message)

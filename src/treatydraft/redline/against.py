@@ -285,8 +285,8 @@ def against_draft(
         entries[clause.id] = (o, w)
         steps = align(o, w)
         plans[clause.id] = steps
-        old_left += [o[i] for i, j in steps if j is None]
-        new_left += [w[j] for i, j in steps if i is None]
+        old_left += [o[i] for i, j in steps if j is None and i is not None]
+        new_left += [w[j] for i, j in steps if i is None and j is not None]
     for clause in old_clauses:
         if clause.id not in new_ids:
             o = _entries(other, clause, old_nums)
@@ -374,6 +374,20 @@ def against_draft(
                     items.append(
                         ItemRedline(o[i].key, o[i].where, "removed", **deletion(o[i].text))
                     )
+        if old_clause is not None:  # negotiation: brackets lifted, agreed, reopened (§12)
+            from ..negotiation.changes import clause_changes
+
+            notes += clause_changes(
+                old_clause,
+                clause,
+                [
+                    (o[i].key, w[j].key)
+                    for i, j in plans[clause.id]
+                    if i is not None and j is not None
+                ],
+                lambda it: item_key(it.key_path),
+                lambda it: describe(it.key_path),
+            )
         if old_clause is None:
             status = "added"
         elif any(it.status != "unchanged" for it in items) or notes:

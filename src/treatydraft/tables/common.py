@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..correlation import Row, SourceEntry, Table
 from ..coverage import SourceCoverage, Uncovered
-from ..table import Row, SourceEntry, Table
 
 DASH = "—"
 
@@ -21,7 +21,7 @@ ARTICLE_COLUMNS = (
     "Relation",
     "Source",
     "Source provision",
-    "Words changed",
+    "Change",
     "Substitutions",
 )
 SOURCE_COLUMNS = (
@@ -29,10 +29,17 @@ SOURCE_COLUMNS = (
     "Provision",
     "Clause",
     "Relation",
-    "Words changed",
+    "Change",
     "Substitutions",
 )
 COVERAGE_COLUMNS = ("Source provision", "Heading", "Status", "Reason")
+
+
+def relation(row: Row) -> str | None:
+    """``adapted``, or with a negotiation status ``adapted; bracketed`` (§12)."""
+    if row.status is None:
+        return row.relation
+    return f"{row.relation or DASH}; {row.status}"
 
 
 def cell(value) -> str:
@@ -45,7 +52,7 @@ def article_cells(row: Row) -> list[str]:
         for v in (
             row.provision,
             row.clause_id,
-            row.relation,
+            relation(row),
             row.source_short,
             row.source_provision,
             row.share_text(),
@@ -61,7 +68,7 @@ def source_cells(entry: SourceEntry, row: Row) -> list[str]:
             entry.display,
             row.provision,
             row.clause_id,
-            row.relation,
+            relation(row),
             row.share_text(),
             row.rules_text(),
         )
