@@ -36,6 +36,7 @@ def copy_project(src: Path, dst: Path) -> Path:
             "__pycache__",
             ".hypothesis",
             ".pytest_cache",
+            ".treatydraft_cache",
         ),
     )
     return dst

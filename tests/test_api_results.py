@@ -64,6 +64,7 @@ def test_init_result(tmp_path: Path) -> None:
     result = api.init_project(tmp_path / "new")
     assert result.exit_code == 0
     assert sorted(Path(p).relative_to(tmp_path / "new").as_posix() for p in result.created) == [
+        ".gitignore",
         "clauses/removal.yaml",
         "sources/dir-2011-93-eu.md",
         "templates/README.md",

@@ -42,6 +42,10 @@ def test_bench_smoke(tmp_path: Path) -> None:
         "`treatydraft --help`",
         "peak memory",
         "`check` + `build` all formats",
+        "nothing changed (cache)",
+        "pure-Python diff fallback",
+        "## Scaling",
+        "Growth from 10 to 60 clauses",
         "`sources import`",
     ):
         assert row in text, row

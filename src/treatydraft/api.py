@@ -33,8 +33,15 @@ from .results import SourcesList as SourcesList
 from .results import SourceText as SourceText
 
 
-def load_project(start: str | Path = ".") -> Project:
-    """Find the project at or above ``start`` and load it (raises :class:`InputError`)."""
+def load_project(start: str | Path = ".", *, cache: bool = False) -> Project:
+    """Find the project at or above ``start`` and load it (raises :class:`InputError`).
+
+    ``cache``: rebuild unchanged clause files from the models kept in
+    ``.treatydraft_cache/`` instead of parsing their YAML again (same project)."""
+    if cache:
+        from .cache import load_project_cached
+
+        return load_project_cached(start)
     from .loading.project import load_project as _load
 
     return _load(start)
@@ -72,9 +79,19 @@ class CheckResult:
         return self.report.exit_code(self.strict)
 
 
-def check_path(start: str | Path = ".", *, strict: bool = False) -> CheckResult:
+def check_path(
+    start: str | Path = ".", *, strict: bool = False, cache: bool = False
+) -> CheckResult:
     """Find, load and check the project at or above ``start``; input errors are part of the
-    report. Large projects are loaded and checked on every core."""
+    report. Large projects are loaded and checked on every core.
+
+    ``cache``: reuse and update the results kept in ``.treatydraft_cache/`` (see
+    :mod:`treatydraft.cache`); the report is the same either way."""
+    if cache:  # imports nothing more when nothing changed
+        from .cache import cached_check
+
+        found, n_clauses, n_sources = cached_check(start)
+        return CheckResult(Report(found), n_clauses, n_sources, strict)
     from .loading.project import find_root
     from .provenance import check_root
 
@@ -161,11 +178,9 @@ def build(
 
         draft = clean_draft(draft, parse_choices(list(choose), project.delegations))
         name = f"{name}-clean"
-    rendered = []
-    for fmt in formats:
-        rendered.append((fmt, RENDERERS[fmt](draft, options)))
-        if progress is not None:
-            progress(fmt)
+    from .render.concurrent import render_all
+
+    rendered = render_all(draft, options, formats, progress)  # on every core
     outputs = []
     for fmt, data in rendered:
         outputs.append(

@@ -151,10 +151,18 @@ def check(
             help="text, json (docs/check-json.md), github (workflow annotations) or gitlab (Code Quality report).",
         ),
     ] = "text",
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Neither read nor write the results kept in .treatydraft_cache/.",
+        ),
+    ] = False,
 ) -> None:
     """Load everything, verify every provenance claim, report all problems.
 
-    Exit 0 when clean, 1 on findings, 2 when a file cannot be loaded.
+    Exit 0 when clean, 1 on findings, 2 when a file cannot be loaded. Results of
+    unchanged files are reused from .treatydraft_cache/ (--no-cache: not).
 
     Example: treatydraft check --strict --format github
     """
@@ -163,7 +171,7 @@ def check(
     if fmt not in ("text", "json", "github", "gitlab"):
         _err(f"treatydraft: error: --format must be text, json, github or gitlab, not '{fmt}'")
         raise typer.Exit(2)
-    result = _run(api.check_path, directory, strict=strict)
+    result = _run(api.check_path, directory, strict=strict, cache=not no_cache)
     report = result.report
     if fmt in (
         "github",
@@ -393,6 +401,12 @@ def build(
     check_only: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if an output would change.")
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Parse every clause file, not reusing .treatydraft_cache/."
+        ),
+    ] = False,
     clean: Annotated[
         bool,
         typer.Option(
@@ -423,7 +437,7 @@ def build(
     from . import api
 
     chosen = [f.strip().lower() for f in fmt.split(",") if f.strip()]
-    project = _project(directory)
+    project = _run(api.load_project, directory, cache=not no_cache)
     with _progress(
         len(chosen),
         "rendering",

@@ -40,8 +40,12 @@ def init_project(directory: str | Path) -> InitResult:
                 collect(child, path + "/")
             elif child.name.endswith((".yml", ".yaml", ".md")):
                 files.append((path, child.read_bytes()))
+            elif child.name == "gitignore":  # shipped without the dot (package data skips dotfiles)
+                files.append((f"{rel}.gitignore", child.read_bytes()))
 
     collect(skeleton, "")
+    # an existing .gitignore is left alone (the cache folder ignores itself anyway)
+    files = [(p, d) for p, d in files if p != ".gitignore" or not (target / p).exists()]
     existing = [p for p, _ in files if (target / p).exists()]
     if existing:
         raise UsageError(f"{target / existing[0]} exists already; init never overwrites a file")

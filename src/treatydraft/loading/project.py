@@ -52,10 +52,13 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def read_config(root: Path, diags: list[Diagnostic]) -> dict:
+def read_config(root: Path, diags: list[Diagnostic], seen: dict | None = None) -> dict:
     path = root / CONFIG
     try:
-        tree = yamlsafe.load_bytes(yamlsafe.read(path, CONFIG), CONFIG)
+        data = yamlsafe.read(path, CONFIG)
+        if seen is not None:
+            seen[CONFIG] = data
+        tree = yamlsafe.load_bytes(data, CONFIG)
     except InputError as exc:
         diags.extend(exc.diagnostics)
         return {}
@@ -259,11 +262,16 @@ def _outside(root: Path, path: Path) -> Diagnostic:
     )
 
 
-def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], list[Diagnostic]]:
+def load_base(
+    root: Path, seen: dict | None = None
+) -> tuple[Project | None, list[tuple[Path, str, str]], list[Diagnostic]]:
     """``treatydraft.yml`` and the sources, as a project without clauses (``None`` when the
-    config cannot be read); the clause files to load, as (path, display path, id); problems."""
+    config cannot be read); the clause files to load, as (path, display path, id); problems.
+
+    ``seen``: filled with display path → the bytes parsed (config and sources), for the
+    check cache to key on exactly what was read."""
     diags: list[Diagnostic] = []
-    cfg = read_config(root, diags)
+    cfg = read_config(root, diags, seen)
     sources = {}
     src_dir = root / cfg.get("sources", "sources/")
     real_root = root.resolve()
@@ -284,7 +292,10 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
                 diags.append(_outside(root, path))
                 continue
             try:
-                src = load_source(path, _rel(root, path))
+                data = yamlsafe.read(path, _rel(root, path))
+                if seen is not None:
+                    seen[_rel(root, path)] = data
+                src = load_source(path, _rel(root, path), data)
             except InputError as exc:
                 diags.extend(exc.diagnostics)
                 continue

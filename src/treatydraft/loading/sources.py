@@ -220,8 +220,10 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     raise _error(path, 1, "the front matter is not closed by a '---' line")
 
 
-def load_source(path: Path, display_path: str) -> Source:
-    data = yamlsafe.read(path, display_path)
+def load_source(path: Path, display_path: str, data: bytes | None = None) -> Source:
+    """``data``: the file's bytes when the caller has read them already."""
+    if data is None:
+        data = yamlsafe.read(path, display_path)
     text = yamlsafe.decode(data, display_path)
     fm_text, body, body_line = split_front_matter(text, display_path)
     try:
