@@ -62,6 +62,7 @@ DEFAULT_LEVELS = {
     "bidi-control": "warning",
     "invisible-character": "warning",
     "uncovered-provision": "warning",
+    "check-budget": "error",
 }
 
 

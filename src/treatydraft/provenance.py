@@ -6,6 +6,7 @@ a list of diagnostics, never an exception.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 
 from . import addresses
@@ -13,6 +14,13 @@ from .diagnostics import DEFAULT_LEVELS, Diagnostic
 from .model import Clause, Paragraph, Pos, Project, Provenance, SourceNode
 from .numbering import describe
 from .text import fold, lint, pin_hash
+
+#: Seconds one ``check`` may spend comparing texts, all workers together (each diff has its
+#: own limit too). When it is spent, the paragraphs left are not compared and one
+#: ``check-budget`` error says how many.
+CHECK_BUDGET_S = 120.0
+#: each diff's own time limit (seconds), lowered to what is left of the run's budget
+DIFF_TIMEOUT_S = 2.0
 
 
 def source_text(node: SourceNode, item: Paragraph) -> str:
@@ -92,8 +100,9 @@ def check_project(project: Project) -> list[Diagnostic]:
     """Every finding about a loaded project (levels not yet applied)."""
     from .parallel import map_chunks
 
+    deadline = time.monotonic() + CHECK_BUDGET_S
     results = map_chunks(
-        lambda ids: check_clauses(project, ids),
+        lambda ids: check_clauses(project, ids, deadline=deadline),
         sorted(project.clauses),
         weight=lambda cid: _weight(project.clauses[cid]),
     )
@@ -103,7 +112,7 @@ def check_project(project: Project) -> list[Diagnostic]:
         out.extend(diags)
         used_rules |= used
     all_facts = {cid: facts(c) for cid, c in project.clauses.items()}
-    return out + project_findings(project, all_facts, used_rules)
+    return _merge_budget(out, project) + project_findings(project, all_facts, used_rules)
 
 
 def check_root(root) -> tuple[list[Diagnostic], Project | None, int]:
@@ -115,6 +124,7 @@ def check_root(root) -> tuple[list[Diagnostic], Project | None, int]:
     from .loading.project import load_base, load_clauses
     from .parallel import map_chunks
 
+    deadline = time.monotonic() + CHECK_BUDGET_S  # the whole run: loading counts too
     base, files, diags = load_base(root)
 
     def work(chunk):
@@ -122,7 +132,7 @@ def check_root(root) -> tuple[list[Diagnostic], Project | None, int]:
         if load_diags or base is None:
             return load_diags, {}, [], set()
         partial = replace(base, clauses=clauses)
-        found, used = check_clauses(partial, sorted(clauses))
+        found, used = check_clauses(partial, sorted(clauses), deadline=deadline)
         return [], {cid: facts(c) for cid, c in clauses.items()}, found, used
 
     results = map_chunks(work, files, min_weight=200)  # clause files: a few kB each
@@ -136,6 +146,7 @@ def check_root(root) -> tuple[list[Diagnostic], Project | None, int]:
         used_rules |= used
     if diags or base is None:
         return diags, base, len(files)
+    found = _merge_budget(found, base)
     return found + project_findings(base, all_facts, used_rules), base, len(files)
 
 
@@ -217,8 +228,35 @@ def _weight(clause: Clause) -> int:
     return sum(1 for it in clause.walk() if it.provenance and it.provenance.relation != "new")
 
 
-def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[str]]:
-    """The provenance findings of some clauses, and the substitution rules they use."""
+def _merge_budget(diags: list[Diagnostic], project: Project) -> list[Diagnostic]:
+    """The ``check-budget`` errors of every worker as one, with the total left uncompared."""
+    spent = [d for d in diags if d.code == "check-budget"]
+    if len(spent) < 2:
+        return diags
+    skipped = sum(int(d.message.split(" ")[0].replace(",", "")) for d in spent)
+    rest = [d for d in diags if d.code != "check-budget"]
+    return rest + [_budget_spent(project, skipped)]
+
+
+def _budget_spent(project: Project, skipped: int) -> Diagnostic:
+    return Diagnostic(
+        project.config_path,
+        1,
+        1,
+        "error",
+        "check-budget",
+        f"{skipped:,} derived paragraph(s) were not compared: the check's time budget of "
+        f"{CHECK_BUDGET_S:g} s was spent (split very long paragraphs, or check fewer clauses)",
+    )
+
+
+def check_clauses(
+    project: Project, clause_ids, *, deadline: float | None = None
+) -> tuple[list[Diagnostic], set[str]]:
+    """The provenance findings of some clauses, and the substitution rules they use.
+
+    ``deadline`` (a :func:`time.monotonic` value): after it, texts are no longer compared
+    and one ``check-budget`` error counts the paragraphs left."""
     from . import diffing, substitution
 
     out: list[Diagnostic] = []
@@ -239,6 +277,15 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
         if hit is None:
             hit = pins[text] = pin_hash(text)
         return hit
+
+    skipped = 0
+
+    def time_left() -> float | None:
+        """Seconds for the next diff, or None when the run's budget is spent."""
+        if deadline is None:
+            return DIFF_TIMEOUT_S
+        left = deadline - time.monotonic()
+        return min(DIFF_TIMEOUT_S, left) if left > 0 else None
 
     for clause in (project.clauses[cid] for cid in clause_ids):
         for item in clause.walk():
@@ -286,7 +333,11 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
                     substitution.apply(res.source_text, rules, prov.substitutions)
                 )
                 if fold(expected) != fold(item.text):
-                    result = diffing.diff(fold(expected), fold(item.text))
+                    timeout = time_left()
+                    if timeout is None:
+                        skipped += 1
+                        continue
+                    result = diffing.diff(fold(expected), fold(item.text), timeout=timeout)
                     out.append(
                         _d(
                             item.text_pos,
@@ -296,8 +347,16 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
                     )
             elif prov.relation == "adapted":
                 budget = prov.budget if prov.budget is not None else project.default_budget
+                timeout = time_left()
+                if timeout is None:
+                    skipped += 1
+                    continue
                 result = substitution.redline(
-                    source_fold(res.source_text), fold(item.text), rules, prov.substitutions
+                    source_fold(res.source_text),
+                    fold(item.text),
+                    rules,
+                    prov.substitutions,
+                    timeout=timeout,
                 )
                 changed, total = diffing.word_stats(result.ops)
                 share = changed / total if total else 0.0
@@ -309,6 +368,8 @@ def check_clauses(project: Project, clause_ids) -> tuple[list[Diagnostic], set[s
                             f"{where} changes {share:.0%} of the words of {addresses.display(res.node.address)}; its budget is {budget:.0%} ({changed} of {total} words)",
                         )
                     )
+    if skipped:
+        out.append(_budget_spent(project, skipped))
     return out, used_rules
 
 
