@@ -319,8 +319,13 @@ def build(
     report.extend(draft_blockers(project))
     if report.errors:
         return BuildResult((), report)
+    from .outputs import check_build_folder, check_output
+
     root = Path(project.root)
     out_dir = Path(out) if out is not None else root / "build"
+    check_build_folder(project, out_dir, default=out is None)
+    for fmt in formats:
+        check_output(project, out_dir / f"{name}.{EXTENSIONS[fmt]}")
     options = RenderOptions(
         notes=notes,
         template_dirs=(str(root / "templates"),),
@@ -337,12 +342,13 @@ def build(
     for fmt, data in rendered:
         path = out_dir / f"{name}.{EXTENSIONS[fmt]}"
         try:
-            old = path.read_bytes()
+            # a file of another size differs: it is not read (it may be huge)
+            old = path.read_bytes() if path.stat().st_size == len(data) else None
+            changed = old != data
         except FileNotFoundError:
-            old = None
+            old, changed = None, True
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-        changed = old != data
         if changed and not check:
             write_atomic(path, data, expect=old)
         outputs.append(BuildOutput(fmt, path, changed, changed and not check))
@@ -406,6 +412,10 @@ def redline(
         raise UsageError(f"--format must be one of {', '.join(REDLINE_FORMATS)}, not '{fmt}'")
     if fmt == "docx" and out is None:
         raise UsageError("--format docx writes a file; give --out FILE.docx")
+    if out is not None:
+        from .outputs import check_output
+
+        check_output(project, out)
     model = redline_model(
         project, clause_ids, against=against, raw=raw, timeout=timeout, progress=progress
     )
@@ -435,6 +445,10 @@ def table(
     from .tables import FORMATTERS
 
     table_args(fmt, by, out)
+    if out is not None:
+        from .outputs import check_output
+
+        check_output(project, out)
     data = FORMATTERS[fmt](build_table(project), by)
     if out is not None:
         write_atomic(out, data)
@@ -462,6 +476,10 @@ def export_akn(project: Project, *, out: str | Path | None = None, date=None) ->
     blockers = draft_blockers(project)
     if blockers:
         raise Findings(blockers)
+    if out is not None:
+        from .outputs import check_output
+
+        check_output(project, out)
     data = export(project, date=date)
     if out is not None:
         write_atomic(out, data)

@@ -428,7 +428,27 @@ def export(
     _emit(data, out)
 
 
+def _on_terminate(signum, _frame) -> None:
+    """SIGTERM ends the run like Ctrl-C: ``finally`` blocks run, so a write in progress removes
+    its temporary file and worker processes are ended."""
+    raise SystemExit(128 + signum)
+
+
+def _prepare_streams() -> None:
+    """A stdout or stderr that cannot encode a character (``PYTHONIOENCODING=cp1252``, a
+    Windows console) shows it as an escape (``\\u2014``) instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+
+
 def main() -> None:
+    import signal
+
+    _prepare_streams()
+    signal.signal(signal.SIGTERM, _on_terminate)
     try:
         app()
     except KeyboardInterrupt:
