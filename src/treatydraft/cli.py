@@ -38,7 +38,16 @@ ProjectDir = Annotated[
 
 
 def _err(message: str) -> None:
-    typer.echo(message, err=True)
+    from .display import visible
+
+    typer.echo(visible(message), err=True)
+
+
+def _out(text: str, nl: bool = True) -> None:
+    """Print text that may come from the project: its control characters shown, not obeyed."""
+    from .display import visible
+
+    typer.echo(visible(text), nl=nl)
 
 
 def _fail(exc: TreatyDraftError) -> None:
@@ -64,12 +73,16 @@ def _run(fn, *args, **kwargs):
         raise typer.Exit(2) from None
 
 
-def _emit(data: str | bytes, out: Path | None) -> None:
-    """Say where the output went, or print it."""
+def _emit(data: str | bytes, out: Path | None, *, escape: bool = True) -> None:
+    """Say where the output went, or print it (``escape=False``: already escaped, in colour)."""
     if out is not None:
-        typer.echo(f"wrote {out}")
+        _out(f"wrote {out}")
+        return
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    if escape:
+        _out(text, nl=False)
     else:
-        typer.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
+        typer.echo(text, nl=False)
 
 
 PROGRESS_MIN_CLAUSES = 200  # a progress bar for long work, on a terminal only (§5)
@@ -208,8 +221,8 @@ def sources_list(directory: ProjectDir = Path(".")) -> None:
     project = _project(directory)
     for s in api.list_sources(project):
         part = f" (partial: {s.included})" if s.partial else ""
-        typer.echo(f"{s.id}  {s.short}{part}")
-        typer.echo(f"    articles: {', '.join(s.addresses)}")
+        _out(f"{s.id}  {s.short}{part}")
+        _out(f"    articles: {', '.join(s.addresses)}")
 
 
 @sources_app.command("show")
@@ -226,9 +239,9 @@ def sources_show(
     project = _project(directory)
     src, node = _run(api.lookup, project, ref)
     heading = f" — {node.heading}" if node.heading else ""
-    typer.echo(f"{src.short}, {addresses.display(node.address)}{heading}")
-    typer.echo("")
-    typer.echo(node.full_text())
+    _out(f"{src.short}, {addresses.display(node.address)}{heading}")
+    _out("")
+    _out(node.full_text())
 
 
 @app.command()
@@ -361,7 +374,7 @@ def redline(
             out=out,
             progress=tick,
         )
-    _emit(data, out)
+    _emit(data, out, escape=not color)
 
 
 @app.command()

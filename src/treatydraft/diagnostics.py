@@ -63,6 +63,7 @@ DEFAULT_LEVELS = {
     "invisible-character": "warning",
     "uncovered-provision": "warning",
     "check-budget": "error",
+    "noncharacter": "error",
 }
 
 
@@ -76,12 +77,30 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        """The one line, with control characters from file names or text shown, not obeyed."""
+        from .display import visible
+
+        return visible(
+            f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        )
 
     def github(self) -> str:
+        """A GitHub workflow annotation. Every property is escaped as GitHub's toolkit does
+        (``%``, CR, LF, ``:`` and ``,``) and the message as data (``%``, CR, LF), so that a
+        file name cannot end the property list, add a property or start another command."""
+        from .display import github_data, github_property, visible
+
         kind = "error" if self.severity == "error" else "warning"
-        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={self.path},line={self.line},col={self.col},title={self.code}::{msg}"
+        props = ",".join(
+            f"{name}={github_property(visible(str(value)))}"
+            for name, value in (
+                ("file", self.path),
+                ("line", self.line),
+                ("col", self.col),
+                ("title", self.code),
+            )
+        )
+        return f"::{kind} {props}::{github_data(visible(self.message))}"
 
     @property
     def is_input_error(self) -> bool:

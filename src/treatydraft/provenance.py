@@ -156,6 +156,7 @@ def project_findings(project: Project, all_facts: dict, used_rules: set[str]) ->
     from .coverage import coverage_diagnostics
 
     out = outline_diagnostics(project, {cid: f.pos for cid, f in all_facts.items()})
+    out.extend(displayed_findings(project))
     for name in project.rules:
         if name not in used_rules:
             out.append(
@@ -210,6 +211,35 @@ def outline_diagnostics(project: Project, clause_pos: dict) -> list[Diagnostic]:
     return out
 
 
+def _lint_shown(pos: Pos, language: str, *fields: tuple[str, str | None]) -> list[Diagnostic]:
+    """The text lint on strings that are displayed but are not paragraph text."""
+    out = []
+    for name, value in fields:
+        if value:
+            for code, _offset, message in lint(value, language):
+                out.append(_d(pos, code, f"{name}: {message}"))
+    return out
+
+
+def displayed_findings(project: Project) -> list[Diagnostic]:
+    """The text lint on the treaty's title and short title, chapter names and outline ids:
+    every string a reader sees is held to the same rules as paragraph text."""
+    first = Pos(project.config_path, 1, 1)
+    out = _lint_shown(
+        first,
+        project.language,
+        ("treaty title", project.title),
+        ("short title", project.short_title),
+    )
+    chapters: set[str] = set()
+    for entry in project.outline:
+        out.extend(_lint_shown(entry.pos, project.language, ("outline id", entry.clause_id)))
+        if entry.chapter and entry.chapter not in chapters:
+            chapters.add(entry.chapter)
+            out.extend(_lint_shown(entry.pos, project.language, ("chapter name", entry.chapter)))
+    return out
+
+
 def draft_blockers(project: Project) -> list[Diagnostic]:
     """What makes an assembled draft wrong: missing or repeated outline entries and
     cross-references that do not resolve. ``build`` and ``export`` refuse to write then."""
@@ -220,7 +250,20 @@ def draft_blockers(project: Project) -> list[Diagnostic]:
         for d in outline_diagnostics(project, {cid: c.pos for cid, c in project.clauses.items()})
         if d.code != "unused-clause"
     ]
-    return outline + reference_diagnostics(project)
+    return outline + reference_diagnostics(project) + _noncharacters(project)
+
+
+def _noncharacters(project: Project) -> list[Diagnostic]:
+    """A non-character (U+FFFE…) in any displayed text: no output may silently drop it."""
+    out = [d for d in displayed_findings(project) if d.code == "noncharacter"]
+    for clause in project.clauses.values():
+        found = _lint_shown(clause.pos, project.language, ("title", clause.title))
+        for item in clause.walk():
+            found += _lint_shown(
+                item.text_pos, project.language, (describe(item.key_path), item.text)
+            )
+        out.extend(d for d in found if d.code == "noncharacter")
+    return out
 
 
 def _weight(clause: Clause) -> int:
@@ -288,6 +331,11 @@ def check_clauses(
         return min(DIFF_TIMEOUT_S, left) if left > 0 else None
 
     for clause in (project.clauses[cid] for cid in clause_ids):
+        out.extend(
+            _lint_shown(
+                clause.pos, project.language, ("title", clause.title), ("notes", clause.notes)
+            )
+        )
         for item in clause.walk():
             for code, _offset, message in lint(item.text, project.language):
                 out.append(_d(item.text_pos, code, f"{describe(item.key_path)}: {message}"))

@@ -16,6 +16,7 @@ import csv
 import io
 
 from ..coverage import compress
+from ..display import csv_cell
 from ..table import Row, Table
 
 COLUMNS = (
@@ -56,9 +57,19 @@ def _row(group: str, r: Row) -> list[str]:
     ]
 
 
+class _Neutral:
+    """A csv writer whose cells a spreadsheet never runs as formulas (OWASP: CSV injection)."""
+
+    def __init__(self, writer):
+        self._writer = writer
+
+    def writerow(self, row: list[str]) -> None:
+        self._writer.writerow([csv_cell(cell) for cell in row])
+
+
 def render(table: Table, by: str = "article") -> bytes:
     buf = io.StringIO(newline="")
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = _Neutral(csv.writer(buf, lineterminator="\r\n"))
     w.writerow(COLUMNS)
     if by == "source":
         for sg in table.by_source:
