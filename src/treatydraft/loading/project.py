@@ -52,6 +52,9 @@ def _rel(root: Path, path: Path) -> str:
 
 def read_config(root: Path, diags: list[Diagnostic]) -> dict:
     path = root / CONFIG
+    if not contained(path, root.resolve()):
+        diags.append(_outside(root, path))
+        return {}
     try:
         tree = yamlsafe.load_bytes(yamlsafe.read(path, CONFIG), CONFIG)
     except InputError as exc:
@@ -235,6 +238,33 @@ def _outside(root: Path, path: Path) -> Diagnostic:
     )
 
 
+def _unreadable(root: Path, folder: Path, diags: list[Diagnostic], *, recursive: bool) -> bool:
+    """Whether ``folder`` (or, ``recursive``, a folder under it) cannot be listed; each one that
+    cannot is a diagnostic naming it and the cause (a glob would silently find nothing)."""
+    errors: list[OSError] = []
+    if recursive:
+        for _ in os.walk(folder, onerror=errors.append):
+            pass
+    else:
+        try:
+            os.listdir(folder)
+        except OSError as exc:
+            errors.append(exc)
+    for exc in errors:
+        where = Path(exc.filename) if exc.filename else folder
+        diags.append(
+            Diagnostic(
+                _rel(root, where) + "/",
+                1,
+                1,
+                "error",
+                "io",
+                f"cannot read the folder: {exc.strerror or exc}",
+            )
+        )
+    return bool(errors)
+
+
 def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], list[Diagnostic]]:
     """``treatydraft.yml`` and the sources, as a project without clauses (``None`` when the
     config cannot be read); the clause files to load, as (path, display path, id); problems."""
@@ -254,7 +284,7 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
                 f"'sources' must be a folder inside the project, not {cfg.get('sources')!r} (it resolves to {src_dir.resolve()})",
             )
         )
-    elif src_dir.is_dir():
+    elif src_dir.is_dir() and not _unreadable(root, src_dir, diags, recursive=False):
         for path in sorted(src_dir.glob("*.md")):
             if not contained(path, real_root):
                 diags.append(_outside(root, path))
@@ -274,7 +304,9 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
             sources[src.id] = src
     files = []
     clause_dir = root / "clauses"
-    if clause_dir.is_dir():
+    if clause_dir.is_dir() and not contained(clause_dir, real_root):
+        diags.append(_outside(root, clause_dir))
+    elif clause_dir.is_dir() and not _unreadable(root, clause_dir, diags, recursive=True):
         prefix = len(str(clause_dir)) + 1
         for path in sorted(clause_dir.rglob("*.yaml")):
             cid = str(path)[prefix:-5].replace(os.sep, "/")

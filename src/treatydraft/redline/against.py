@@ -65,9 +65,15 @@ def resolve_against(project: Project, against: str) -> tuple[str, str]:
 
 
 def load_directory(path: str) -> Project:
-    from ..loading.project import load_project
+    """The project in folder ``path`` itself (never one above it: a folder without its own
+    ``treatydraft.yml`` is not an earlier draft)."""
+    from ..loading.project import CONFIG, load_project
 
-    return load_project(path)
+    if not (Path(path) / CONFIG).is_file():
+        raise UsageError(
+            f"{path} holds no {CONFIG}; --against DIR needs the folder of another drafting project"
+        )
+    return load_project(path, root=Path(path))
 
 
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
