@@ -52,10 +52,17 @@ def hostile_project(tmp_path):
 CLAUSE_CASES = sorted(n for n, c in MANIFEST.items() if "file" in c or "generate" in c)
 TEMPLATE_CASES = sorted(n for n, c in MANIFEST.items() if "template" in c)
 REDLINE_CASES = sorted(n for n, c in MANIFEST.items() if "pair" in c or "generate_pair" in c)
+SCENARIO_CASES = sorted(n for n, c in MANIFEST.items() if "scenario" in c)
 
 
 def test_every_manifest_entry_is_run():
-    assert sorted(CLAUSE_CASES + TEMPLATE_CASES + REDLINE_CASES) == sorted(MANIFEST)
+    assert sorted(CLAUSE_CASES + TEMPLATE_CASES + REDLINE_CASES + SCENARIO_CASES) == sorted(
+        MANIFEST
+    )
+
+
+def test_every_class_of_issue_12_has_cases():
+    assert {MANIFEST[n]["class"] for n in SCENARIO_CASES} == set(range(1, 8))
 
 
 @pytest.mark.parametrize("name", CLAUSE_CASES)
@@ -188,3 +195,59 @@ def test_redline_case(name, tmp_path):
         assert kinds.count("format") == case["format_only"], item.changes
     assert elapsed < case.get("budget_s", 5.0), f"{name} took {elapsed:.2f}s"
     write_atomic(tmp_path / "r.docx", outputs["docx"])  # a real file LibreOffice could open
+
+
+@pytest.mark.parametrize("name", SCENARIO_CASES)
+def test_scenario(name, tmp_path, monkeypatch):
+    """An issue-12 scenario: exit code, messages, and budgets of CPU time, memory and output."""
+    import resource
+    import subprocess
+    import sys
+
+    import hostile_scenarios
+    from typer.testing import CliRunner
+
+    from treatydraft.cli import app
+
+    case = MANIFEST[name]
+    root = copy_project(FIXTURES / "mini", tmp_path / "p")
+    scenario = getattr(hostile_scenarios, case["scenario"])(root, monkeypatch)
+    args = [str(a) for a in scenario.args]
+    peak = 0
+    if scenario.env is not None:  # a child process: its own streams and encoding
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        proc = subprocess.run(
+            [sys.executable, "-m", "treatydraft", *args],
+            env=scenario.env,
+            capture_output=True,
+            timeout=120,
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        exit_code = proc.returncode
+        output = (proc.stdout + proc.stderr).decode(scenario.env.get("PYTHONIOENCODING", "utf-8"))
+    else:
+        tracemalloc.start()
+        start = time.process_time()
+        result = CliRunner().invoke(app, args, catch_exceptions=False)
+        cpu = time.process_time() - start
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        exit_code = result.exit_code
+        output = result.stdout + result.stderr
+    monkeypatch.undo()
+    assert "Traceback" not in output
+    assert "error[internal]" not in output
+    assert ".tmp" not in output, "a message names a temporary file"
+    assert exit_code == case["exit"], output[-3000:]
+    for text in case.get("expect", []):
+        assert text in output, f"{text!r} not in {output[-3000:]!r}"
+    for text in case.get("absent", []):
+        assert text not in output, f"{text!r} in the output"
+    if scenario.after is not None:
+        scenario.after()
+    assert cpu < case.get("budget_s", 5.0), f"{name} took {cpu:.2f}s of CPU"
+    if "memory_mb" in case:
+        assert peak < case["memory_mb"] * 2**20, f"{name} allocated {peak / 2**20:.1f} MB"
+    size = len(output.encode("utf-8"))
+    assert size < case.get("output_kb", 64) * 1024, f"{name} printed {size:,} bytes"

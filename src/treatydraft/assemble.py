@@ -106,7 +106,7 @@ def reference_problems(numbers: _Numbers, occurrences) -> list[Diagnostic]:
     for pos, text in occurrences:
         problems: list[str] = []
         _substitute(text, numbers, problems)
-        for problem in problems:
+        for problem in dict.fromkeys(problems):  # each once: 8,000 alike are one line
             out.append(
                 Diagnostic(pos.path, pos.line, pos.col, "error", "dangling-reference", problem)
             )
