@@ -98,9 +98,7 @@ def too_many_points(root, mp):
 
 
 def long_point_list_builds_small(root, mp):
-    points = "".join(
-        f"      - text: P.\n        provenance: {{relation: new}}\n" for _ in range(702)
-    )
+    points = "".join("      - text: P.\n        provenance: {relation: new}\n" for _ in range(702))
     _clause(root, "pts", f"title: Points\nparagraphs:\n  - text: 'Chapeau:'\n    points:\n{points}")
     _outline(root, "pts")
 
