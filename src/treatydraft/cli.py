@@ -374,7 +374,11 @@ def redline(
             out=out,
             progress=tick,
         )
-    _emit(data, out, escape=not color)
+    if fmt == "json" and out is None:
+        from .display import json_safe
+
+        data = json_safe(data if isinstance(data, str) else data.decode("utf-8"))
+    _emit(data, out, escape=not color and fmt != "json")
 
 
 @app.command()

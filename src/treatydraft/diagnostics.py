@@ -159,14 +159,18 @@ class Report:
     def render(self, fmt: str = "text") -> str:
         diags = self.sorted()
         if fmt == "json":
-            return json.dumps(
-                {
-                    "diagnostics": [asdict(d) for d in diags],
-                    "errors": self.errors,
-                    "warnings": self.warnings,
-                },
-                ensure_ascii=False,
-                indent=2,
+            from .display import json_safe
+
+            return json_safe(
+                json.dumps(
+                    {
+                        "diagnostics": [asdict(d) for d in diags],
+                        "errors": self.errors,
+                        "warnings": self.warnings,
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
             )
         if fmt == "github":
             return "\n".join(d.github() for d in diags)

@@ -29,6 +29,12 @@ def visible(text: str) -> str:
     return _HIDDEN.sub(_show, text) if _HIDDEN.search(text) else text
 
 
+def json_safe(text: str) -> str:
+    """JSON text with the same characters escaped as ``\\uXXXX``: the same data, safe on a
+    terminal (``json.dumps(ensure_ascii=False)`` leaves DEL, C1 and bidi controls raw)."""
+    return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def is_noncharacter(ch: str) -> bool:
     """U+FDD0..U+FDEF and the last two code points of every plane (U+FFFE, U+1FFFF…)."""
     cp = ord(ch)

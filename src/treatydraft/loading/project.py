@@ -250,8 +250,8 @@ def _unreadable(root: Path, folder: Path, diags: list[Diagnostic], *, recursive:
             os.listdir(folder)
         except OSError as exc:
             errors.append(exc)
-    for exc in errors:
-        where = Path(exc.filename) if exc.filename else folder
+    for err in errors:
+        where = Path(err.filename) if err.filename else folder
         diags.append(
             Diagnostic(
                 _rel(root, where) + "/",
@@ -259,7 +259,7 @@ def _unreadable(root: Path, folder: Path, diags: list[Diagnostic], *, recursive:
                 1,
                 "error",
                 "io",
-                f"cannot read the folder: {exc.strerror or exc}",
+                f"cannot read the folder: {err.strerror or err}",
             )
         )
     return bool(errors)

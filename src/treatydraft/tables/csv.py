@@ -63,7 +63,7 @@ class _Neutral:
     def __init__(self, writer):
         self._writer = writer
 
-    def writerow(self, row: list[str]) -> None:
+    def writerow(self, row) -> None:
         self._writer.writerow([csv_cell(cell) for cell in row])
 
 
