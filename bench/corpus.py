@@ -303,3 +303,41 @@ def make_pair(dest: Path, n_words: int = 15000, seed: int = 15, edit_rate: float
         "paragraphs": len(old),
         "moved": (i, j),
     }
+
+
+def make_formex(dest: Path, n_articles: int = 100, seed: int = 16) -> dict:
+    """A Formex 4 act of ``n_articles`` articles (paragraphs, points, quotes, footnotes) built
+    from the shipped sources' words, for the `sources import` row."""
+    from xml.sax.saxutils import escape
+
+    rng = random.Random(seed)
+    paras = [p for p in source_paragraphs(min_words=12)]
+    out = [
+        "<?xml version='1.0' encoding='utf-8'?><ACT><BIB.INSTANCE><LG.DOC>EN</LG.DOC>",
+        "<NO.DOC><NO.CURRENT>999</NO.CURRENT><YEAR>2026</YEAR></NO.DOC></BIB.INSTANCE>",
+        "<TITLE><TI><P>Regulation (EU) 2026/999 of the benchmark</P></TI></TITLE>",
+        "<ENACTING.TERMS>",
+    ]
+    for a in range(1, n_articles + 1):
+        out.append(f"<ARTICLE><TI.ART>Article {a}</TI.ART><STI.ART>Heading {a}</STI.ART>")
+        for n in range(1, rng.randint(2, 4) + 1):
+            text = escape(rng.choice(paras).text)
+            out.append(f"<PARAG><NO.PARAG>{n}.</NO.PARAG><ALINEA>")
+            if rng.random() < 0.4:
+                out.append(f"<P>{text}<NOTE><P>OJ L {a}, p. {n}.</P></NOTE>:</P><LIST>")
+                for k in range(rng.randint(2, 5)):
+                    point = escape(rng.choice(paras).text)
+                    out.append(
+                        f"<ITEM><NP><NO.P>({'abcdefg'[k]})</NO.P><TXT><QUOT.START CODE='2018'/>"
+                        f"term<QUOT.END CODE='2019'/> {point}</TXT></NP></ITEM>"
+                    )
+                out.append("</LIST>")
+            else:
+                out.append(text)
+            out.append("</ALINEA></PARAG>")
+        out.append("</ARTICLE>")
+    out.append("</ENACTING.TERMS></ACT>")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    data = "".join(out).encode("utf-8")
+    dest.write_bytes(data)
+    return {"articles": n_articles, "bytes": len(data)}

@@ -544,6 +544,31 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
 
+    # `sources import` of a 100-article Formex act into a small project (issue 16)
+    imp = work / "import"
+    fmx = imp / "act.fmx.xml"
+    corpus.make_formex(fmx, 100)
+    corpus.make_project(imp / "project", 3)
+    rows.append(
+        Row(
+            "`sources import`, 100-article Formex act",
+            Side(
+                "treatydraft sources import",
+                [*td, "sources", "import", str(fmx), "--id", "bench-act"]
+                + ["-C", str(imp / "project")],
+                before=lambda: (imp / "project" / "sources" / "bench-act.md").unlink(
+                    missing_ok=True
+                ),
+            ),
+            Side("treatydraft --help (start-up cost)", [*td, "--help"]),
+            "well under 1 s: A − B < 0.5 s",
+            lambda row: (
+                bool(row.a.runs and row.b.runs)
+                and statistics.median(row.a.times) - statistics.median(row.b.times) < 0.5
+            ),
+        )
+    )
+
     say(
         f"timing: {runs} run(s) per side{', after one warm-up each' if warmup else ''}, A and B alternated"
     )

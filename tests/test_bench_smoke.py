@@ -42,6 +42,7 @@ def test_bench_smoke(tmp_path: Path) -> None:
         "`treatydraft --help`",
         "peak memory",
         "`check` + `build` all formats",
+        "`sources import`",
     ):
         assert row in text, row
     assert "| what | A | B | A median | B median | median ratio A/B |" in text

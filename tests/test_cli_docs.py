@@ -35,6 +35,7 @@ def test_the_commands_are_the_designed_ones():
         ("new",),
         ("pin",),
         ("redline",),
+        ("sources", "import"),
         ("sources", "list"),
         ("sources", "show"),
         ("table",),

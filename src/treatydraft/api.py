@@ -484,3 +484,44 @@ def export_akn(project: Project, *, out: str | Path | None = None, date=None) ->
     if out is not None:
         write_atomic(out, data)
     return data
+
+
+# --------------------------------------------------------------------------- sources import
+
+
+def import_source(
+    start: str | Path,
+    ref: str,
+    *,
+    source_id: str | None = None,
+    lang: str = "en",
+    check: bool = False,
+    fetcher=None,
+):
+    """Read an official text (FILE, https URL or ``celex:NUMBER``) into ``sources/<id>.md`` of
+    the project at or above ``start`` (§11). The text is read and parsed before the project is
+    loaded. Returns an :class:`treatydraft.importing.importer.ImportResult`."""
+    from .importing.importer import read_document, run_import
+
+    read = read_document(ref, lang, fetcher)
+    project = load_project(start)
+    return run_import(
+        Path(project.root),
+        project.sources_dir,
+        read,
+        source_id=source_id,
+        lang=lang,
+        check=check,
+        project=project,
+    )
+
+
+def source_origin(project: Project, sid: str) -> list[tuple[str, str]]:
+    """The identifying front matter of a source, origin last: ``[(key, value), …]``."""
+    src = project.sources.get(sid)
+    if src is None:
+        raise UsageError(
+            f"unknown source '{sid}' (sources: {', '.join(sorted(project.sources)) or 'none'})"
+        )
+    keys = ("id", "short", "title", "celex", "eli", "frbr", "language", "origin")
+    return [(k, str(src.meta[k])) for k in keys if src.meta.get(k)]

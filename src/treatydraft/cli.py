@@ -227,21 +227,97 @@ def sources_list(directory: ProjectDir = Path(".")) -> None:
 
 @sources_app.command("show")
 def sources_show(
-    ref: Annotated[str, typer.Argument(metavar="SOURCE:ADDRESS", help="e.g. dir-2011-93-eu:25(1)")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="SOURCE:ADDRESS", help="e.g. dir-2011-93-eu:25(1); with --origin, a source id"
+        ),
+    ],
+    origin: Annotated[
+        bool,
+        typer.Option("--origin", help="Print where the source's text comes from, not its text."),
+    ] = False,
     directory: ProjectDir = Path("."),
 ) -> None:
-    """Print the text a source holds at an address.
+    """Print the text a source holds at an address, or (--origin) where the source comes from.
 
     Example: treatydraft sources show 'dir-2011-93-eu:25(1)'
+    Example: treatydraft sources show reg-2024-903 --origin
     """
     from . import addresses, api
 
     project = _project(directory)
+    if origin:
+        for key, value in _run(api.source_origin, project, ref.partition(":")[0]):
+            if "\n" in value.strip():
+                typer.echo(f"{key}:")
+                for line in value.strip().splitlines():
+                    typer.echo(f"  {line}")
+            else:
+                typer.echo(f"{key}: {value.strip()}")
+        return
     src, node = _run(api.lookup, project, ref)
     heading = f" — {node.heading}" if node.heading else ""
     _out(f"{src.short}, {addresses.display(node.address)}{heading}")
     _out("")
     _out(node.full_text())
+
+
+@sources_app.command("import")
+def sources_import(
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|URL|celex:NUMBER",
+            help="A Formex 4, Akoma Ntoso 3.0 or EUR-Lex XHTML file, an https:// URL, "
+            "or celex:NUMBER (EUR-Lex's page for that act).",
+        ),
+    ],
+    source_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            help="Source id, file sources/ID.md (default: from the CELEX number or FRBR URI).",
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of a celex: download.")] = "en",
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if the source would change.")
+    ] = False,
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Import an official text as a source, verbatim, with its origin recorded.
+
+    Re-importing onto an existing id is an update: the articles that change and the
+    pinned clause paragraphs that would then fail pin-mismatch are listed first.
+    Clauses are never rewritten.
+
+    Example: treatydraft sources import celex:32011L0093 --id dir-2011-93-eu
+    Example: treatydraft sources import L_202400903EN.000101.fmx.xml --check
+    """
+    from . import api
+
+    r = _run(api.import_source, directory, ref, source_id=source_id, lang=lang, check=check_only)
+    c = r.counts
+    for line in r.changed_articles:
+        typer.echo(f"changes {line}")
+    for line in r.failing_pins:
+        typer.echo(f"will fail {line}")
+    what = (
+        f"{c['articles']} articles, {c['paragraphs']} paragraphs, {c['points']} points, "
+        f"{c['recitals']} recitals; {c['notes']} notes kept out of the text"
+    )
+    layout = f"{r.doc.format}, {r.doc.layout}"
+    verb = "would write" if check_only else "wrote"
+    if not r.changed:
+        typer.echo(f"{r.path} is up to date ({what})")
+    else:
+        typer.echo(f"{verb} {r.path} ({layout}): {what}")
+    for item in r.doc.not_imported:
+        typer.echo(f"not imported: {item}")
+    for item in r.doc.unplaced:
+        typer.echo(f"could not place: {item}")
+    raise typer.Exit(1 if check_only and r.changed else 0)
 
 
 @app.command()

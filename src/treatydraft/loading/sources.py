@@ -15,8 +15,9 @@ from ..errors import InputError
 from ..model import Pos, Source, SourceNode
 from . import schema, yamlsafe
 
-_ARTICLE = re.compile(r"^##\s+Article\s+(\d+[a-z]?)\s*$")
+_ARTICLE = re.compile(r"^##\s+Article\s+(\d+[a-zA-Z]?)\s*$")
 _RECITALS = re.compile(r"^##\s+Recitals\s*$")
+_NOTES = re.compile(r"^##\s+Notes\s*$")  # footnotes of an imported act: kept, not addressable
 _HEADING = re.compile(r"^###\s+(.*)$")  # stripped after: a lazy (.*?)\s*$ is quadratic
 _CONTEXT = re.compile(r"^_Context:(.*)_$")  # on the stripped line
 _NUM = re.compile(r"^(\d+)\.\s+(.*)$", re.S)
@@ -32,6 +33,7 @@ FRONT_MATTER_KEYS = {
     "short": "str",
     "celex": "str",
     "eli": "str",
+    "frbr": "str",
     "language": "str",
     "origin": "str",
     "partial": "bool",
@@ -50,7 +52,8 @@ class _Builder:
         self.labels: set[str] = set()  # labels of the labelled children, for duplicates
         self.heading = None
         self.context = None
-        self.style = None  # label style of this node ("num", "alpha", "roman", "adot")
+        self.style = None  # label style of this node ("num", "pnum", "alpha", "roman", "adot")
+        self.dotted = False  # a "1." paragraph (its "(1)" children are points)
 
     def freeze(self, path: str) -> SourceNode:
         return SourceNode(
@@ -65,14 +68,15 @@ class _Builder:
         )
 
 
-_ORDER = ["num", "alpha", "roman", "adot"]
+_ORDER = ["num", "pnum", "alpha", "roman", "adot"]
 
 
 def _classify(label: str, paren: bool, stack: list[_Builder]) -> str:
     if not paren:
         return "adot"
     if label.isdigit():
-        return "num"
+        # "(1)" under a "1." paragraph is a point (definitions: "1. …: (1) …; (2) …")
+        return "pnum" if any(n.style == "num" and n.dotted for n in stack) else "num"
     if not _ROMAN.match(label):
         return "alpha"
     # (i), (v), (x) … : a roman numeral unless it continues a lettered list
@@ -117,6 +121,12 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
         if _RECITALS.match(raw):
             in_recitals, article, stack = True, None, []
             i += 1
+            continue
+        if _NOTES.match(raw):  # skip to the next '## ' heading
+            i += 1
+            while i < len(lines) and not lines[i].startswith("## "):
+                i += 1
+            article, stack, in_recitals = None, [], False
             continue
         # a block: this line and the following non-blank lines
         block = [raw]
@@ -194,6 +204,7 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
             )
         node = _Builder(address, label, "paragraph" if style == "num" else "point", rest, lineno)
         node.style = style
+        node.dotted = m is not None and m.re is _NUM
         parent.children.append(node)
         parent.labels.add(label)
         if style == "num":
