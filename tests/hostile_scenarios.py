@@ -465,3 +465,13 @@ def pin_over_several_lines(root, mp):
         encoding="utf-8",
     )
     return Scenario(["pin", "-C", root], after=_unchanged(path))
+
+
+def build_into_sources(root, mp):
+    def after():
+        assert sorted(p.name for p in (root / "sources").iterdir()) == [
+            "dir-2011-93-eu.md",
+            "un-crc.md",
+        ]
+
+    return Scenario(["build", "--out", root / "sources", "-C", root], after=after)

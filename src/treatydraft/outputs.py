@@ -77,3 +77,11 @@ def check_build_folder(project: Project, out_dir: Path, default: bool) -> None:
         if not stat.S_ISDIR(st.st_mode):
             why = _kind(st.st_mode) or "is a file"
             raise OutputRefused(str(out_dir), f"{why}, not the project's build folder")
+        return
+    root = Path(project.root)
+    inputs = [root / "clauses", root / (project.sources_dir or "sources"), root / "templates"]
+    real = out_dir.resolve()
+    if any(real == folder.resolve() for folder in inputs):
+        raise OutputRefused(
+            str(out_dir), "is a folder the project is read from (clauses, sources or templates)"
+        )
