@@ -18,7 +18,7 @@ from .text import fold, lint, pin_hash
 #: Seconds one ``check`` may spend comparing texts, all workers together (each diff has its
 #: own limit too). When it is spent, the paragraphs left are not compared and one
 #: ``check-budget`` error says how many.
-CHECK_BUDGET_S = 120.0
+CHECK_BUDGET_S = 60.0
 #: each diff's own time limit (seconds), lowered to what is left of the run's budget
 DIFF_TIMEOUT_S = 2.0
 
