@@ -231,6 +231,12 @@ def displayed_findings(project: Project) -> list[Diagnostic]:
         ("treaty title", project.title),
         ("short title", project.short_title),
     )
+    for src in sorted(project.sources.values(), key=lambda s: s.id):
+        out.extend(
+            _lint_shown(
+                Pos(src.path, 1, 1), project.language, ("title", src.title), ("short", src.short)
+            )
+        )
     chapters: set[str] = set()
     for entry in project.outline:
         out.extend(_lint_shown(entry.pos, project.language, ("outline id", entry.clause_id)))
@@ -342,6 +348,8 @@ def check_clauses(
             prov = item.provenance
             if prov is None:
                 continue
+            if prov.note:
+                out.extend(_lint_shown(prov.pos, project.language, ("provenance note", prov.note)))
             bad_rule = False
             for name in prov.substitutions:
                 if name not in rules:
