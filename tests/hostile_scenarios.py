@@ -475,3 +475,13 @@ def build_into_sources(root, mp):
         ]
 
     return Scenario(["build", "--out", root / "sources", "-C", root], after=after)
+
+
+def noncharacter_stops_table(root, mp):
+    noncharacter_in_text(root, mp)
+    return Scenario(["table", "--format", "csv", "-C", root])
+
+
+def noncharacter_stops_redline(root, mp):
+    noncharacter_in_text(root, mp)
+    return Scenario(["redline", "--format", "html", "--out", root / "r.html", "-C", root])

@@ -416,6 +416,11 @@ def redline(
         from .outputs import check_output
 
         check_output(project, out)
+    from .provenance import noncharacter_findings
+
+    blockers = noncharacter_findings(project)  # never silently dropped from an output
+    if blockers:
+        raise Findings(blockers)
     model = redline_model(
         project, clause_ids, against=against, raw=raw, timeout=timeout, progress=progress
     )
@@ -445,6 +450,11 @@ def table(
     from .tables import FORMATTERS
 
     table_args(fmt, by, out)
+    from .provenance import noncharacter_findings
+
+    blockers = noncharacter_findings(project)  # never silently dropped from an output
+    if blockers:
+        raise Findings(blockers)
     if out is not None:
         from .outputs import check_output
 

@@ -256,10 +256,10 @@ def draft_blockers(project: Project) -> list[Diagnostic]:
         for d in outline_diagnostics(project, {cid: c.pos for cid, c in project.clauses.items()})
         if d.code != "unused-clause"
     ]
-    return outline + reference_diagnostics(project) + _noncharacters(project)
+    return outline + reference_diagnostics(project) + noncharacter_findings(project)
 
 
-def _noncharacters(project: Project) -> list[Diagnostic]:
+def noncharacter_findings(project: Project) -> list[Diagnostic]:
     """A non-character (U+FFFE…) in any displayed text: no output may silently drop it."""
     out = [d for d in displayed_findings(project) if d.code == "noncharacter"]
     for clause in project.clauses.values():

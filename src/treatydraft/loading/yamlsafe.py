@@ -25,8 +25,9 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 
 BAD_CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff]"
-    "|\r(?!\n|$)"  # a lone carriage return (on the split line: CRLF leaves a trailing CR)
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
+    + "]|\r(?!\n|$)"  # a lone carriage return (on the split line: CRLF leaves a trailing CR)
 )
 
 
