@@ -86,3 +86,59 @@ def pytest_terminal_summary(terminalreporter):
             f"hostile cases: {passed} passed / {passed + failed} total"
             + (f" (issue-12 scenarios: {scenarios})" if scenarios else "")
         )
+
+
+# --------------------------------------------------------------------------- golden files
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite the golden files from the current output (also TREATYDRAFT_UPDATE_GOLDEN=1)",
+    )
+
+
+def assert_golden(path: Path, got: str | bytes, *, update: bool) -> None:
+    """Compare ``got`` with the golden file at ``path`` (text: line ends as checked out; bytes:
+    exactly). With ``update``, write it instead (and create a missing one)."""
+    data = got.encode("utf-8") if isinstance(got, str) else got
+    rel = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+        return
+    if not path.exists():
+        pytest.fail(f"{rel} is missing; run pytest --update-goldens to create it", pytrace=False)
+    if isinstance(got, str):
+        want: str | bytes = path.read_text(encoding="utf-8")
+    else:
+        want = path.read_bytes()
+    if got != want:
+        import difflib
+
+        def lines(x: str | bytes) -> list[str]:
+            text = x if isinstance(x, str) else x.decode("utf-8", "backslashreplace")
+            return text.splitlines(keepends=True)
+
+        diff = "".join(list(difflib.unified_diff(lines(want), lines(got), f"{rel}", "output"))[:60])
+        pytest.fail(
+            f"{rel} differs from the output (rerun with --update-goldens if the change is "
+            f"intended):\n{diff}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def golden(request):
+    """``golden(path, output)``: :func:`assert_golden` with the run's update flag."""
+    update = bool(request.config.getoption("--update-goldens")) or (
+        os.environ.get("TREATYDRAFT_UPDATE_GOLDEN") == "1"
+    )
+
+    def check(path: Path, got: str | bytes) -> None:
+        assert_golden(path, got, update=update)
+
+    return check

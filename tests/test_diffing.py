@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import time
 import unicodedata
 
@@ -199,9 +200,19 @@ def test_many_distinct_tokens_beyond_bmp_private_area() -> None:
 def test_verify_raises_on_mismatch() -> None:
     ops = (Op("equal", "a", "a"), Op("insert", "", "b"))
     verify(ops, "a", "ab")
-    with pytest.raises(RedlineIntegrityError):
+    with pytest.raises(
+        RedlineIntegrityError,
+        match=re.escape(
+            "does not rebuild the new text (first difference at character 1: expected '', got 'b')"
+        ),
+    ):
         verify(ops, "a", "a")
-    with pytest.raises(RedlineIntegrityError):
+    with pytest.raises(
+        RedlineIntegrityError,
+        match=re.escape(
+            "does not rebuild the old text (first difference at character 1: expected 'b', got '')"
+        ),
+    ):
         verify(ops, "ab", "ab")
 
 
@@ -239,8 +250,9 @@ def test_word_stats_counts_changed_and_total_words() -> None:
 
 
 def test_timeout_must_be_positive() -> None:
-    with pytest.raises(ValueError):
-        diff("a", "b", timeout=0)
+    for bad in (0, -1.5):
+        with pytest.raises(ValueError, match="^timeout must be a positive number of seconds$"):
+            diff("a", "b", timeout=bad)
 
 
 # --- large input -----------------------------------------------------------

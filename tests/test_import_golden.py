@@ -1,13 +1,12 @@
 """Golden files for `sources import`: the §3 source written for a real file, one case per file
 (tests/golden/import/), the import date normalised. Regenerate after an intended change:
 
-    TREATYDRAFT_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_import_golden.py
+    .venv/bin/pytest tests/test_import_golden.py --update-goldens
 """
 
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from treatydraft.importing.importer import run_import
 HERE = Path(__file__).resolve().parent
 OFFICIAL = HERE / "fixtures" / "official"
 GOLDEN = HERE / "golden" / "import"
-UPDATE = os.environ.get("TREATYDRAFT_UPDATE_GOLDEN") == "1"
 
 CASES = {
     "formex-reg-2011-1319.md": ("L_2011334EN.01002501.xml", "reg-2011-1319"),
@@ -27,7 +25,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_golden(case, tmp_path):
+def test_golden(case, tmp_path, golden):
     name, sid = CASES[case]
     (tmp_path / "sources").mkdir()
     result = run_import(
@@ -35,10 +33,4 @@ def test_golden(case, tmp_path):
     )
     got = (tmp_path / result.path).read_text(encoding="utf-8")
     got = re.sub(r"(?m)^  file: .*$", "  file: (normalised)", got)
-    path = GOLDEN / case
-    if UPDATE or not path.exists():
-        if not UPDATE:
-            pytest.fail(f"{path} is missing; run with TREATYDRAFT_UPDATE_GOLDEN=1 to create it")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(got, encoding="utf-8", newline="\n")
-    assert got == path.read_text(encoding="utf-8")
+    golden(GOLDEN / case, got)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -158,19 +157,21 @@ def mutated(draw):
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.binary(max_size=400), mutated()))
-def test_i4_loader_is_total(tmp_path_factory, data):
-    folder = tmp_path_factory.mktemp("i4")
-    start = time.perf_counter()
+def test_i4_loader_is_total(data):
+    # any bytes: a clause, or input errors that point into the file; never another exception
+    lines = data.count(b"\n") + data.count(b"\r") + 1
     try:
         clause = load_clause(data, "clauses/x.yaml", "x")
     except InputError as exc:
         assert exc.diagnostics
         for d in exc.diagnostics:
-            assert d.path == "clauses/x.yaml" and d.line >= 1 and d.col >= 1
+            assert d.path == "clauses/x.yaml"
+            assert 1 <= d.line <= lines and d.col >= 1
+            assert d.severity == "error" and d.code and d.message and "\n" not in d.message
     else:
-        assert clause.id == "x"
-    assert time.perf_counter() - start < 2
-    assert list(folder.iterdir()) == []
+        assert clause.id == "x" and clause.path == "clauses/x.yaml"
+        for item in clause.walk():
+            assert isinstance(item.text, str)
 
 
 # ---------------------------------------------------------------- I5: atomic writes

@@ -4,13 +4,12 @@ The small fixture project is rendered to Markdown, HTML and DOCX (its
 ``word/document.xml``, pretty-printed, revision ids removed), with and without
 provenance notes, and compared byte for byte. Regenerate after an intended change:
 
-    TREATYDRAFT_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_render_golden.py
+    .venv/bin/pytest tests/test_render_golden.py --update-goldens
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -25,7 +24,6 @@ from treatydraft.render import RENDERERS, RenderOptions
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden" / "build"
 PROJECT = HERE / "fixtures" / "build-small"
-UPDATE = os.environ.get("TREATYDRAFT_UPDATE_GOLDEN") == "1"
 
 
 def normalise_document_xml(data: bytes) -> str:
@@ -57,7 +55,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("case,fmt,notes", CASES, ids=[c[0] for c in CASES])
-def test_golden(case, fmt, notes, monkeypatch):
+def test_golden(case, fmt, notes, monkeypatch, golden):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     project = load_project(PROJECT)
     data = RENDERERS[fmt](
@@ -67,13 +65,4 @@ def test_golden(case, fmt, notes, monkeypatch):
         ),
     )
     got = normalise_document_xml(data) if fmt == "docx" else normalise_text(data)
-    path = GOLDEN / case
-    if UPDATE or not path.exists():
-        if not UPDATE:
-            pytest.fail(f"{path} is missing; run with TREATYDRAFT_UPDATE_GOLDEN=1 to create it")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(got, encoding="utf-8", newline="\n")
-    want = path.read_text(encoding="utf-8")
-    assert got == want, (
-        f"{case} differs from the golden file; if intended, rerun with TREATYDRAFT_UPDATE_GOLDEN=1"
-    )
+    golden(GOLDEN / case, got)

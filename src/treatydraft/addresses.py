@@ -22,6 +22,14 @@ def parse(address: str) -> tuple[str, ...] | None:
     return (m.group(1),) + tuple(_PART.findall(m.group(2)))
 
 
+def parts(address: str) -> tuple[str, ...]:
+    """:func:`parse` for an address known to be one (a source node's); ``ValueError`` if not."""
+    got = parse(address)
+    if got is None:
+        raise ValueError(f"not a source address: {address!r}")
+    return got
+
+
 def canonical(address: str) -> str | None:
     """The canonical spelling of an address, or ``None`` when it is not one."""
     parts = parse(address)

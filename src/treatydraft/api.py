@@ -1,17 +1,30 @@
-"""The use cases as plain functions; the CLI is a thin layer over these."""
+"""The use cases as plain functions; the CLI is a thin layer over these.
+
+A facade: pinning (:mod:`.pinning`), clause creation (:mod:`.newclause`), project
+creation (:mod:`.project_init`), source lookup (:mod:`.lookup`) and output writing
+(:mod:`.outputs`) live in their own modules and are re-exported here.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import addresses
-from .diagnostics import Diagnostic, Report
-from .errors import FileChangedOnDisk, Findings, UsageError
-from .model import Project, Source, SourceNode
-from .text import pin_hash
+from . import formats
+from . import outputs as _outputs
+from .diagnostics import Report
+from .errors import Findings, UsageError
+from .lookup import lookup as lookup
+from .model import Project
+from .newclause import CLAUSE_ID as CLAUSE_ID
+from .newclause import NewClauseResult as NewClauseResult
+from .newclause import new_clause as new_clause
+from .outputs import BuildOutput as BuildOutput
+from .outputs import BuildResult as BuildResult
+from .pinning import PinResult as PinResult
+from .pinning import pin as pin
+from .project_init import InitResult as InitResult
+from .project_init import init_project as init_project
 
 
 def load_project(start: str | Path = ".") -> Project:
@@ -45,16 +58,24 @@ class CheckResult:
     report: Report
     clauses: int  # clause files found
     sources: int  # sources loaded
+    strict: bool = False  # warnings fail too
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 on findings (warnings too when strict), 2 when input cannot be loaded."""
+        return self.report.exit_code(self.strict)
 
 
-def check_path(start: str | Path = ".") -> CheckResult:
+def check_path(start: str | Path = ".", *, strict: bool = False) -> CheckResult:
     """Find, load and check the project at or above ``start``; input errors are part of the
     report. Large projects are loaded and checked on every core."""
     from .loading.project import find_root
     from .provenance import check_root
 
     diagnostics, base, clauses = check_root(find_root(start))
-    return CheckResult(_levelled(diagnostics, base), clauses, len(base.sources) if base else 0)
+    return CheckResult(
+        _levelled(diagnostics, base), clauses, len(base.sources) if base else 0, strict
+    )
 
 
 # --------------------------------------------------------------------------- sources
@@ -84,205 +105,9 @@ def list_sources(project: Project) -> list[SourceEntry]:
     ]
 
 
-def lookup(project: Project, ref: str) -> tuple[Source, SourceNode]:
-    """``"dir-2011-93-eu:25(1)"`` → the source and node it names (raises :class:`UsageError`)."""
-    from .loading.sources import missing
-
-    sid, sep, addr = ref.partition(":")
-    if not sep:
-        raise UsageError(f"'{ref}' is not SOURCE:ADDRESS, e.g. dir-2011-93-eu:25(1)")
-    src = project.sources.get(sid)
-    if src is None:
-        raise UsageError(
-            f"unknown source '{sid}' (sources: {', '.join(sorted(project.sources)) or 'none'})"
-        )
-    canon = addresses.canonical(addr)
-    if canon is None:
-        raise UsageError(f"'{addr}' is not an address; write e.g. 25, 25(1), 2(c) or 'recital 24'")
-    node = src.index.get(canon)
-    if node is None:
-        raise UsageError(missing(src, canon))
-    return src, node
-
-
-# --------------------------------------------------------------------------- pin / new
-
-
-def pin(project: Project, clause_ids: list[str] | None = None) -> tuple[list[str], Report]:
-    """Write or refresh ``pin:`` hashes. Returns the files changed and any problems.
-
-    Items whose provenance cannot be resolved are reported and left unpinned.
-    """
-    from .fsio import write_atomic
-    from .loading.writer import set_pins
-    from .provenance import resolve
-
-    report = Report()
-    ids = clause_ids or sorted(project.clauses)
-    for cid in ids:
-        if cid not in project.clauses:
-            raise UsageError(f"unknown clause '{cid}'")
-    writes = []  # every file's new bytes are made (and verified) before any is written
-    root = Path(project.root)
-    for cid in ids:
-        clause = project.clauses[cid]
-        pins = {}
-        diags: list[Diagnostic] = []
-        for item in clause.walk():
-            res = resolve(project, clause, item, diags)
-            if res is not None:
-                pins[item.key_path] = pin_hash(res.source_text)
-        report.extend(diags)
-        if not any(
-            it.provenance and it.key_path in pins and it.provenance.pin != pins[it.key_path]
-            for it in clause.walk()
-        ):
-            continue
-        path = root / clause.path
-        old = path.read_bytes()
-        if hashlib.sha256(old).hexdigest() != clause.digest:
-            raise FileChangedOnDisk(clause.path)
-        new = set_pins(old, clause, pins)
-        if new != old:
-            writes.append((path, new, old, clause.path))
-    for path, new, old, _rel in writes:
-        write_atomic(path, new, expect=old)
-    return [rel for *_, rel in writes], report
-
-
-CLAUSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)*")
-
-
-def new_clause(project: Project, clause_id: str, ref: str, *, title: str | None = None) -> str:
-    """Create ``clauses/<id>.yaml`` with the text at ``ref``, verbatim and pinned. Returns its path."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    from .fsio import write_atomic
-    from .loading.project import contained
-    from .loading.writer import dump_clause
-
-    if not CLAUSE_ID.fullmatch(clause_id) or len(clause_id) > 120:
-        raise UsageError(
-            f"'{clause_id}' is not a clause id (letters, digits, '-' and '_', '/' between sub-folders; at most 120 characters)"
-        )
-    if clause_id in project.clauses:
-        raise UsageError(f"clause '{clause_id}' exists already ({project.clauses[clause_id].path})")
-    src, node = lookup(project, ref)
-
-    def item(n: SourceNode, whole: bool) -> dict:
-        points = [c for c in n.children if c.kind != "indent"]
-        if whole or not points or len(points) != len(n.children):
-            text = n.full_text()
-            points = []
-        else:
-            text = n.text
-        prov_text = text
-        d = {
-            "text": text,
-            "provenance": {
-                "source": src.id,
-                "at": DoubleQuotedScalarString(n.address),
-                "relation": "verbatim",
-                "pin": pin_hash(prov_text),
-            },
-        }
-        if points:
-            d["points"] = [item(c, False) for c in points]
-        return d
-
-    if (
-        node.kind == "article"
-        and node.children
-        and all(c.kind == "paragraph" for c in node.children)
-        and not node.text
-    ):
-        paragraphs = [item(c, False) for c in node.children]
-    else:
-        paragraphs = [item(node, False)]
-    article = src.index.get((addresses.parse(node.address) or (node.address,))[0])
-    heading = node.heading or (article.heading if article is not None else None)
-    data = {
-        "id": clause_id,
-        "title": title or heading or f"{src.short}, {addresses.display(node.address)}",
-        "paragraphs": paragraphs,
-    }
-    rel = f"clauses/{clause_id}.yaml"
-    out = dump_clause(data, rel, clause_id)
-    path = Path(project.root) / rel
-    if path.exists():
-        raise UsageError(f"{rel} exists already")
-    if not contained(path.parent, (Path(project.root) / "clauses").resolve()):
-        raise UsageError(
-            f"{rel} would be written outside the project's clauses/ folder (through a symbolic link); not written"
-        )
-    write_atomic(path, out)
-    return rel
-
-
-# --------------------------------------------------------------------------- init
-
-
-def init_project(directory: str | Path) -> list[str]:
-    """Create a new project in ``directory`` from the built-in skeleton, pinned. Returns created paths."""
-    from importlib import resources
-
-    from .fsio import write_atomic
-
-    target = Path(directory)
-    if (target / "treatydraft.yml").exists():
-        raise UsageError(f"{target / 'treatydraft.yml'} exists already; not overwriting a project")
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target} is a file, not a folder")
-    for folder in ("clauses", "sources"):
-        if (target / folder).exists():
-            raise UsageError(
-                f"{target / folder} exists already; init makes a new project in a folder without one"
-            )
-    skeleton = resources.files("treatydraft") / "skeleton"
-    files: list[tuple[str, bytes]] = []
-
-    def collect(node, rel: str) -> None:
-        for child in sorted(node.iterdir(), key=lambda c: c.name):
-            path = f"{rel}{child.name}"
-            if child.is_dir():
-                collect(child, path + "/")
-            elif child.name.endswith((".yml", ".yaml", ".md")):
-                files.append((path, child.read_bytes()))
-
-    collect(skeleton, "")
-    existing = [p for p, _ in files if (target / p).exists()]
-    if existing:
-        raise UsageError(f"{target / existing[0]} exists already; init never overwrites a file")
-    created = []
-    for rel, data in files:
-        write_atomic(target / rel, data)
-        created.append((target / rel).as_posix())
-    project = load_project(target)
-    pin(project)
-    return created
-
-
 # --------------------------------------------------------------------------- build
 
-BUILD_FORMATS = ("md", "html", "docx")
-
-
-@dataclass(frozen=True)
-class BuildOutput:
-    format: str
-    path: Path
-    changed: bool  # differs from the file on disk (or there is none)
-    written: bool
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    outputs: tuple[BuildOutput, ...]
-    report: Report  # draft_blockers findings (outline, references); when any, nothing is written
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.report.errors else 0
+BUILD_FORMATS = formats.names("build")
 
 
 def build(
@@ -304,7 +129,6 @@ def build(
     ``progress``: called with each format's name once it is rendered.
     """
     from .assemble import assemble
-    from .fsio import write_atomic
     from .provenance import draft_blockers
     from .render import EXTENSIONS, RENDERERS, RenderOptions
     from .reproducible import source_date_epoch
@@ -318,8 +142,8 @@ def build(
     report = Report()
     report.extend(draft_blockers(project))
     if report.errors:
-        return BuildResult((), report)
-    from .outputs import check_build_folder, check_output
+        return BuildResult((), report, check)
+    from .output_guard import check_build_folder, check_output
 
     root = Path(project.root)
     out_dir = Path(out) if out is not None else root / "build"
@@ -340,24 +164,15 @@ def build(
             progress(fmt)
     outputs = []
     for fmt, data in rendered:
-        path = out_dir / f"{name}.{EXTENSIONS[fmt]}"
-        try:
-            # a file of another size differs: it is not read (it may be huge)
-            old = path.read_bytes() if path.stat().st_size == len(data) else None
-            changed = old != data
-        except FileNotFoundError:
-            old, changed = None, True
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-        if changed and not check:
-            write_atomic(path, data, expect=old)
-        outputs.append(BuildOutput(fmt, path, changed, changed and not check))
-    return BuildResult(tuple(outputs), report)
+        outputs.append(
+            _outputs.update(fmt, out_dir / f"{name}.{EXTENSIONS[fmt]}", data, check=check)
+        )
+    return BuildResult(tuple(outputs), report, check)
 
 
 # --------------------------------------------------------------------------- redline
 
-REDLINE_FORMATS = ("term", "md", "html", "docx", "json")
+REDLINE_FORMATS = formats.names("redline")
 
 
 def redline_model(
@@ -405,36 +220,26 @@ def redline(
     rebuild its texts (nothing is written then). ``progress``: called once per clause
     compared against the source.
     """
-    from .fsio import write_atomic
     from .redline import render
 
-    if fmt not in REDLINE_FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(REDLINE_FORMATS)}, not '{fmt}'")
-    if fmt == "docx" and out is None:
-        raise UsageError("--format docx writes a file; give --out FILE.docx")
-    if out is not None:
-        from .outputs import check_output
-
-        check_output(project, out)
-    from .provenance import noncharacter_findings
-
-    blockers = noncharacter_findings(project)  # never silently dropped from an output
-    if blockers:
-        raise Findings(blockers)
+    spec = formats.get("redline", fmt)
+    if not spec.stdout and out is None:
+        raise UsageError(f"--format {fmt} writes a file; give --out FILE.{spec.extension}")
+    _guard(project, out)
     model = redline_model(
         project, clause_ids, against=against, raw=raw, timeout=timeout, progress=progress
     )
     data = render(model, fmt, color=color and out is None)
     if out is not None:
-        write_atomic(out, data if isinstance(data, bytes) else data.encode("utf-8"))
+        _outputs.write(out, data)
     return data
 
 
 # --------------------------------------------------------------------------- table / export
 
-TABLE_FORMATS = ("md", "html", "docx", "csv")
+TABLE_FORMATS = formats.names("table")
 TABLE_BY = ("article", "source")
-EXPORT_FORMATS = ("akn",)
+EXPORT_FORMATS = formats.names("export")
 
 
 def table(
@@ -445,55 +250,62 @@ def table(
 
     Raises :class:`UsageError` for an unknown format or ``by``, and for html/docx without ``out``.
     """
-    from .fsio import write_atomic
-    from .table import build_table
+    from .correlation import build_table
     from .tables import FORMATTERS
 
     table_args(fmt, by, out)
+    _guard(project, out)
+    data = FORMATTERS[fmt](build_table(project), by)
+    if out is not None:
+        _outputs.write(out, data)
+    return data
+
+
+def _guard(project: Project, out: str | Path | None) -> None:
+    """Before anything is rendered: a non-character in the text is a finding (never silently
+    dropped from an output), and ``out`` must be a plain file that is no project input."""
+    from .output_guard import check_output
     from .provenance import noncharacter_findings
 
-    blockers = noncharacter_findings(project)  # never silently dropped from an output
+    blockers = noncharacter_findings(project)
     if blockers:
         raise Findings(blockers)
     if out is not None:
-        from .outputs import check_output
-
         check_output(project, out)
-    data = FORMATTERS[fmt](build_table(project), by)
-    if out is not None:
-        write_atomic(out, data)
-    return data
 
 
 def table_args(fmt: str, by: str, out: str | Path | None) -> None:
     """Raise :class:`UsageError` unless ``table`` can run with these arguments."""
-    if fmt not in TABLE_FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(TABLE_FORMATS)}, not '{fmt}'")
+    spec = formats.get("table", fmt)
     if by not in TABLE_BY:
         raise UsageError(f"--by must be article or source, not '{by}'")
-    if fmt in ("html", "docx") and out is None:
-        raise UsageError(f"--format {fmt} writes a file; give --out FILE.{fmt}")
+    if not spec.stdout and out is None:
+        raise UsageError(f"--format {fmt} writes a file; give --out FILE.{spec.extension}")
 
 
-def export_akn(project: Project, *, out: str | Path | None = None, date=None) -> bytes:
-    """The assembled draft as an Akoma Ntoso 3.0 ``act`` (UTF-8 XML); with ``out``, also
-    written atomically. ``date`` (a :class:`datetime.date`) defaults to ``SOURCE_DATE_EPOCH``
-    or today."""
-    from .akn import export
-    from .fsio import write_atomic
+def export(
+    project: Project, fmt: str = "akn", *, out: str | Path | None = None, date=None
+) -> bytes:
+    """The assembled draft in an export format of the registry (``akn``: an Akoma Ntoso 3.0
+    ``act``, UTF-8 XML); with ``out``, also written atomically. ``date`` (a
+    :class:`datetime.date`) defaults to ``SOURCE_DATE_EPOCH`` or today. Missing or repeated
+    outline entries and dangling references raise :class:`Findings`."""
     from .provenance import draft_blockers
 
+    render = formats.renderer(formats.get("export", fmt))
     blockers = draft_blockers(project)
     if blockers:
         raise Findings(blockers)
+    _guard(project, out)
+    data = render(project, date=date)
     if out is not None:
-        from .outputs import check_output
-
-        check_output(project, out)
-    data = export(project, date=date)
-    if out is not None:
-        write_atomic(out, data)
+        _outputs.write(out, data)
     return data
+
+
+def export_akn(project: Project, *, out: str | Path | None = None, date=None) -> bytes:
+    """:func:`export` in Akoma Ntoso."""
+    return export(project, "akn", out=out, date=date)
 
 
 # --------------------------------------------------------------------------- sources import

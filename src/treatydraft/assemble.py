@@ -77,7 +77,7 @@ def _substitute(text: str, numbers: _Numbers, problems: list[str] | None = None)
             if problems is not None:
                 problems.append(problem)
             return m.group(0)
-        return resolved
+        return resolved or ""
 
     out = REF.sub(repl, text)
     if problems is not None and _ANY_REF.search(out):

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from . import formats
 from .errors import InputError, TreatyDraftError
 
 app = typer.Typer(
@@ -123,7 +124,7 @@ def check(
     if fmt not in ("text", "json", "github"):
         _err(f"treatydraft: error: --format must be text, json or github, not '{fmt}'")
         raise typer.Exit(2)
-    result = _run(api.check_path, directory)
+    result = _run(api.check_path, directory, strict=strict)
     report = result.report
     out = report.render(fmt)
     if out:
@@ -131,7 +132,7 @@ def check(
     if fmt == "text":
         scope = f" in {result.clauses} clauses, {result.sources} sources"
         _err(f"{report.errors} error(s), {report.warnings} warning(s){scope}")
-    raise typer.Exit(report.exit_code(strict))
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -150,14 +151,14 @@ def pin(
     from . import api
 
     project = _project(directory)
-    changed, report = _run(api.pin, project, clauses or None)
-    for d in report.sorted():
+    result = _run(api.pin, project, clauses or None)
+    for d in result.report.sorted():
         _err(d.format())
-    for path in changed:
+    for path in result.changed:
         typer.echo(f"pinned {path}")
-    if not changed:
+    if not result.changed:
         typer.echo("all pins up to date")
-    raise typer.Exit(report.exit_code())
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -185,8 +186,9 @@ def new(
     from . import api
 
     project = _project(directory)
-    path = _run(api.new_clause, project, clause_id, source, title=title)
-    typer.echo(f"created {path}; add '{clause_id}' to the outline in treatydraft.yml")
+    result = _run(api.new_clause, project, clause_id, source, title=title)
+    typer.echo(f"created {result.path}; add '{result.clause_id}' to the outline in treatydraft.yml")
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -205,9 +207,10 @@ def init(
     """
     from . import api
 
-    created = _run(api.init_project, directory)
-    for path in created:
+    result = _run(api.init_project, directory)
+    for path in result.created:
         typer.echo(f"created {path}")
+    raise typer.Exit(result.exit_code)
 
 
 @sources_app.command("list")
@@ -323,8 +326,9 @@ def sources_import(
 @app.command()
 def build(
     fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated formats: md, html, docx.")
-    ] = "md,html,docx",
+        str,
+        typer.Option("--format", help="Comma-separated formats: " + formats.help_text("build")),
+    ] = ",".join(formats.names("build")),
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Output folder (default: <project>/build).", show_default=False),
@@ -349,20 +353,20 @@ def build(
     """
     from . import api
 
-    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    chosen = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     project = _project(directory)
     with _progress(
-        len(formats),
+        len(chosen),
         "rendering",
         enabled=len(project.clauses) >= PROGRESS_MIN_CLAUSES and not check_only,
     ) as tick:
         result = _run(
-            api.build, project, formats, out=out, notes=notes, check=check_only, progress=tick
+            api.build, project, chosen, out=out, notes=notes, check=check_only, progress=tick
         )
     if result.report.errors:
         typer.echo(result.report.render("text"))
         _err(f"{result.report.errors} error(s); nothing written")
-        raise typer.Exit(1)
+        raise typer.Exit(result.exit_code)
     here = Path.cwd()
 
     def shown(path: Path) -> str:
@@ -371,18 +375,17 @@ def build(
         except ValueError:
             return str(path)
 
-    changed = [o for o in result.outputs if o.changed]
     if check_only:
-        for o in changed:
+        for o in result.changed:
             typer.echo(f"would change {shown(o.path)}")
-        if changed:
-            _err(f"{len(changed)} of {len(result.outputs)} output(s) would change")
-            raise typer.Exit(1)
-        _err(f"{len(result.outputs)} output(s) up to date")
-        raise typer.Exit(0)
+        if result.changed:
+            _err(f"{len(result.changed)} of {len(result.outputs)} output(s) would change")
+        else:
+            _err(f"{len(result.outputs)} output(s) up to date")
+        raise typer.Exit(result.exit_code)
     for o in result.outputs:
         typer.echo(f"{'wrote' if o.written else 'unchanged'} {shown(o.path)}")
-    raise typer.Exit(0)
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -403,10 +406,8 @@ def redline(
     ] = "source",
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format", help="term, md, html, docx (tracked changes; needs --out) or json."
-        ),
-    ] = "term",
+        typer.Option("--format", help=formats.help_text("redline")),
+    ] = formats.names("redline")[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -461,11 +462,8 @@ def redline(
 def table(
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format",
-            help="md, csv (both print to stdout without --out), html or docx (need --out).",
-        ),
-    ] = "md",
+        typer.Option("--format", help=formats.help_text("table")),
+    ] = formats.names("table")[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -497,7 +495,9 @@ def table(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="akn: Akoma Ntoso 3.0 XML.")] = "akn",
+    fmt: Annotated[str, typer.Option("--format", help=formats.help_text("export"))] = formats.names(
+        "export"
+    )[0],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -513,11 +513,9 @@ def export(
     """
     from . import api
 
-    if fmt != "akn":
-        _err(f"treatydraft: error: --format must be akn, not '{fmt}'")
-        raise typer.Exit(2)
+    _run(formats.get, "export", fmt)
     project = _project(directory)
-    data = _run(api.export_akn, project, out=out)
+    data = _run(api.export, project, fmt, out=out)
     _emit(data, out)
 
 

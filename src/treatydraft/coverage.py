@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from . import addresses
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .model import Omission, Pos, Project, Source, SourceNode
 
 _RANGE = re.compile(r"^\s*(?:art(?:icles?|s)?\.?\s*)?(\d+)\s*[-–]\s*(\d+)\s*$", re.IGNORECASE)
@@ -165,7 +165,7 @@ def _derived(project: Project, by_clause: dict | None = None) -> dict[str, set[t
     return out
 
 
-def _d(pos: Pos, severity: str, code: str, message: str) -> Diagnostic:
+def _d(pos: Pos, severity: Severity, code: str, message: str) -> Diagnostic:
     return Diagnostic(pos.path, pos.line, pos.col, severity, code, message)
 
 
@@ -354,11 +354,11 @@ def analyse(project: Project, by_clause: dict | None = None) -> CoverageReport:
         order = {a: i for i, a in enumerate(src.index)}
         ordered = sorted(named.values(), key=lambda np: order.get(np[0].address, len(order)))
         # a node named inside another named node is examined with it
-        examined = []
+        examined: list[tuple[SourceNode, Pos]] = []
         for node, pos in ordered:
-            parts = addresses.parse(node.address)
+            parts = addresses.parts(node.address)
             if any(
-                _is_prefix(addresses.parse(o.address), parts) for o, _ in examined if o is not node
+                _is_prefix(addresses.parts(o.address), parts) for o, _ in examined if o is not node
             ):
                 continue
             examined.append((node, pos))
@@ -366,7 +366,7 @@ def analyse(project: Project, by_clause: dict | None = None) -> CoverageReport:
         src_derived = derived.get(sid, set())
         src_omissions = omissions.get(sid, [])
         for node, pos in examined:
-            inherited = _ancestor_omission(addresses.parse(node.address), src_omissions)
+            inherited = _ancestor_omission(addresses.parts(node.address), src_omissions)
             for unit, om in _units(node, src_derived, src_omissions, inherited):
                 article = _article_of(src, unit)
                 uncovered.append(

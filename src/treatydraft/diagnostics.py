@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Literal
+from typing import Literal, cast
 
 Severity = Literal["error", "warning"]
 
@@ -130,8 +130,8 @@ class Report:
             level = levels.get(d.code)
             if level is None or d.code in INPUT_CODES:
                 out.append(d)
-            elif level != "ignore":
-                out.append(replace(d, severity=level))
+            elif level in ("error", "warning"):
+                out.append(replace(d, severity=cast(Severity, level)))
         self.diagnostics = out
 
     def sorted(self) -> list[Diagnostic]:

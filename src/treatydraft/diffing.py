@@ -354,8 +354,8 @@ def word_stats(ops: Iterable[Op]) -> tuple[int, int]:
     one word).  ``changed_words`` counts the words in delete ops (old side) plus
     those in insert ops (new side); equal, format and rule ops count as
     unchanged.  ``total_words`` is the number of words of the old side plus
-    those of the new side.  The change share is ``changed / total`` (0 when
-    ``total`` is 0).
+    those of the new side.  The commands do not show this: the change measure they
+    share (source words changed) is :mod:`treatydraft.measure`.
     """
     ops = tuple(ops)
     # one count per side: joining with a space never merges two words into one
@@ -466,8 +466,8 @@ def diff(old: str, new: str, *, timeout: float = 2.0) -> DiffResult:
     if not timeout > 0:
         raise ValueError("timeout must be a positive number of seconds")
     if old == new:
-        ops = (Op(EQUAL, old, new),) if old else ()
-        return DiffResult(ops, approximate=False, granularity="word")
+        same: tuple[Op, ...] = (Op(EQUAL, old, new),) if old else ()
+        return DiffResult(same, approximate=False, granularity="word")
 
     ops_list: list[Op] = []
     granularity = "word"

@@ -38,7 +38,7 @@ def write_atomic(path: str | Path, data: bytes, *, expect: bytes | None = None) 
 
 
 def _write_atomic(path: Path, data: bytes, expect: bytes | None) -> None:
-    from .outputs import refuse_special
+    from .output_guard import refuse_special
 
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", str(path))

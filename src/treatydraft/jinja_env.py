@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import traceback
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (
     BaseLoader,
@@ -312,6 +313,7 @@ def _render_limited(name: str, context: dict, template_dirs, project_root: str |
                 vsize = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
             limit = vsize + RENDER_MEMORY_BYTES
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            result: tuple[str, Any]
             try:
                 result = ("ok", _render(name, context, template_dirs, project_root))
             except InputError as exc:

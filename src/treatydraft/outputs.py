@@ -1,87 +1,65 @@
-"""Where an output may go: never over a device, pipe, symbolic link or project input (§9).
+"""Writing outputs: every file a command produces goes through here (atomically).
 
-``--out`` names a file the tool replaces atomically. Replacing ``/dev/null`` (as root),
-following a symbolic link out of the project, blocking on a named pipe or overwriting a
-clause the drafters wrote are all refused before anything is rendered.
+:func:`write` for a single requested file (``--out``); :func:`update` for the files
+``build`` keeps up to date (written only when their bytes change, or only compared
+with ``check``).
 """
 
 from __future__ import annotations
 
-import os
-import stat
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OutputRefused
-from .model import Project
+from .diagnostics import Report
+from .errors import UsageError
 
 
-def _kind(mode: int) -> str | None:
-    """What a non-plain file is, or None for a plain file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISLNK(mode):
-        return "is a symbolic link"
-    if stat.S_ISDIR(mode):
-        return "is a folder; give a file name"
-    if stat.S_ISFIFO(mode):
-        return "is a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "is a device"
-    return "is not a plain file (a socket?)"
+@dataclass(frozen=True)
+class BuildOutput:
+    format: str
+    path: Path
+    changed: bool  # differs from the file on disk (or there is none)
+    written: bool
 
 
-def refuse_special(path: str | Path) -> None:
-    """Raise :class:`OutputRefused` when ``path`` exists and is not a plain file (not followed)."""
+@dataclass(frozen=True)
+class BuildResult:
+    outputs: tuple[BuildOutput, ...]
+    report: Report  # draft_blockers findings (outline, references); when any, nothing is written
+    check: bool = False  # --check: nothing written, outputs only compared
+
+    @property
+    def changed(self) -> tuple[BuildOutput, ...]:
+        return tuple(o for o in self.outputs if o.changed)
+
+    @property
+    def exit_code(self) -> int:
+        """1 on findings (nothing written), or with ``check`` when an output would change."""
+        if self.report.errors:
+            return 1
+        return 1 if self.check and self.changed else 0
+
+
+def write(out: str | Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``out`` atomically."""
+    from .fsio import write_atomic
+
+    write_atomic(out, data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+def update(fmt: str, path: Path, data: bytes, *, check: bool = False) -> BuildOutput:
+    """Write ``data`` to ``path`` when it differs from what is there (never when ``check``);
+    the file must not change on disk meanwhile."""
+    from .fsio import write_atomic
+
     try:
-        st = os.lstat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    why = _kind(st.st_mode)
-    if why is not None and not stat.S_ISDIR(st.st_mode):  # a folder: "give a file name"
-        raise OutputRefused(str(path), f"{why}; outputs replace only plain files")
-
-
-def project_inputs(project: Project) -> set[Path]:
-    """The resolved paths of every file the project is read from."""
-    root = Path(project.root)
-    paths = [root / project.config_path if project.config_path else root / "treatydraft.yml"]
-    paths += [root / c.path for c in project.clauses.values()]
-    paths += [root / s.path for s in project.sources.values()]
-    templates = root / "templates"
-    if templates.is_dir() and not templates.is_symlink():
-        paths += [p for p in templates.rglob("*") if p.is_file()]
-    return {p.resolve() for p in paths}
-
-
-def check_output(project: Project | None, path: str | Path) -> None:
-    """Refuse ``path`` as an output when it is special (see :func:`refuse_special`) or when it
-    is one of the project's inputs (its ``treatydraft.yml``, a clause, a source, a template)."""
-    refuse_special(path)
-    if project is None or not isinstance(project.root, (str, os.PathLike)):
-        return
-    if Path(path).resolve() in project_inputs(project):
-        raise OutputRefused(
-            str(path),
-            "is an input of the project (its treatydraft.yml, a clause, a source or a template)",
-        )
-
-
-def check_build_folder(project: Project, out_dir: Path, default: bool) -> None:
-    """The default ``build/`` folder must be a real folder inside the project (not a symbolic
-    link, pipe or file); any output folder must not be a project input folder."""
-    if default:
-        try:
-            st = os.lstat(out_dir)
-        except FileNotFoundError:
-            return
-        if not stat.S_ISDIR(st.st_mode):
-            why = _kind(st.st_mode) or "is a file"
-            raise OutputRefused(str(out_dir), f"{why}, not the project's build folder")
-        return
-    root = Path(project.root)
-    inputs = [root / "clauses", root / (project.sources_dir or "sources"), root / "templates"]
-    real = out_dir.resolve()
-    if any(real == folder.resolve() for folder in inputs):
-        raise OutputRefused(
-            str(out_dir), "is a folder the project is read from (clauses, sources or templates)"
-        )
+        # a file of another size differs: it is not read (it may be huge)
+        old = path.read_bytes() if path.stat().st_size == len(data) else None
+        changed = old != data
+    except FileNotFoundError:
+        old, changed = None, True
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    if changed and not check:
+        write_atomic(path, data, expect=old)
+    return BuildOutput(fmt, path, changed, changed and not check)

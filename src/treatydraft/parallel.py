@@ -25,6 +25,7 @@ def cores() -> int:
 
 
 def _run_chunk(index: int):
+    assert _job is not None  # set by map_chunks before the workers fork
     fn, chunks = _job
     return fn(chunks[index])
 

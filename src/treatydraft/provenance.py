@@ -10,17 +10,15 @@ import time
 from dataclasses import dataclass, replace
 
 from . import addresses
-from .diagnostics import DEFAULT_LEVELS, Diagnostic
+from .diagnostics import DEFAULT_LEVELS, Diagnostic, Severity
 from .model import Clause, Paragraph, Pos, Project, Provenance, SourceNode
 from .numbering import describe
 from .text import fold, lint, pin_hash
 
-#: Seconds one ``check`` may spend comparing texts, all workers together (each diff has its
-#: own limit too). When it is spent, the paragraphs left are not compared and one
-#: ``check-budget`` error says how many.
+#: Seconds one ``check`` may spend from its start (all workers together run against the same
+#: clock; each diff has its own limit too). When it is spent, the paragraphs left are not
+#: compared and one ``check-budget`` error says how many.
 CHECK_BUDGET_S = 60.0
-#: each diff's own time limit (seconds), lowered to what is left of the run's budget
-DIFF_TIMEOUT_S = 2.0
 
 
 def source_text(node: SourceNode, item: Paragraph) -> str:
@@ -130,22 +128,40 @@ def check_root(root) -> tuple[list[Diagnostic], Project | None, int]:
     def work(chunk):
         clauses, load_diags = load_clauses(chunk)
         if load_diags or base is None:
-            return load_diags, {}, [], set()
+            return load_diags, {}, [], set(), []
         partial = replace(base, clauses=clauses)
-        found, used = check_clauses(partial, sorted(clauses), deadline=deadline)
-        return [], {cid: facts(c) for cid, c in clauses.items()}, found, used
+        later: list[TextComparison] = []
+        found, used = check_clauses(partial, sorted(clauses), later, deadline=deadline)
+        return [], {cid: facts(c) for cid, c in clauses.items()}, found, used, later
 
     results = map_chunks(work, files, min_weight=200)  # clause files: a few kB each
     all_facts: dict = {}
     found: list[Diagnostic] = []
     used_rules: set[str] = set()
-    for load_diags, chunk_facts, chunk_found, used in results:
+    later: list[TextComparison] = []
+    for load_diags, chunk_facts, chunk_found, used, chunk_later in results:
         diags.extend(load_diags)
         all_facts.update(chunk_facts)
         found.extend(chunk_found)
         used_rules |= used
+        later.extend(chunk_later)
     if diags or base is None:
         return diags, base, len(files)
+    if later:  # paragraphs with references: numbered from every clause's facts
+        from .assemble import _Numbers
+
+        numbers = _Numbers.from_counts(
+            base.outline, {cid: (f.kind, f.paragraphs) for cid, f in all_facts.items()}
+        )
+        rules = base.rule_map()
+        skipped = 0
+        for c in later:
+            if time.monotonic() >= deadline:
+                skipped += 1
+            elif (d := c.finding(rules, numbers)) is not None:
+                found.append(d)
+        if skipped:
+            found.append(_budget_spent(base, skipped))
     found = _merge_budget(found, base)
     return found + project_findings(base, all_facts, used_rules), base, len(files)
 
@@ -300,16 +316,24 @@ def _budget_spent(project: Project, skipped: int) -> Diagnostic:
 
 
 def check_clauses(
-    project: Project, clause_ids, *, deadline: float | None = None
+    project: Project,
+    clause_ids,
+    deferred: list[TextComparison] | None = None,
+    *,
+    deadline: float | None = None,
 ) -> tuple[list[Diagnostic], set[str]]:
     """The provenance findings of some clauses, and the substitution rules they use.
 
-    ``deadline`` (a :func:`time.monotonic` value): after it, texts are no longer compared
-    and one ``check-budget`` error counts the paragraphs left."""
-    from . import diffing, substitution
+    With ``deferred`` (when ``project`` holds only some of the clauses, so references to
+    the others cannot be numbered), the text comparisons of paragraphs with references
+    are appended to it instead, for :meth:`TextComparison.finding` once the whole outline
+    is known. ``deadline`` (a :func:`time.monotonic` value): after it, texts are no longer
+    compared and one ``check-budget`` error counts the paragraphs left."""
+    from .assemble import _Numbers
 
     out: list[Diagnostic] = []
     rules = project.rule_map()
+    numbers = _Numbers(project)  # cross-references resolved as the draft prints them
     used_rules: set[str] = set()
     # Many paragraphs share a source text: fold and hash each one once.
     folded: dict[str, str] = {}
@@ -328,14 +352,6 @@ def check_clauses(
         return hit
 
     skipped = 0
-
-    def time_left() -> float | None:
-        """Seconds for the next diff, or None when the run's budget is spent."""
-        if deadline is None:
-            return DIFF_TIMEOUT_S
-        left = deadline - time.monotonic()
-        return min(DIFF_TIMEOUT_S, left) if left > 0 else None
-
     for clause in (project.clauses[cid] for cid in clause_ids):
         out.extend(
             _lint_shown(
@@ -382,51 +398,71 @@ def check_clauses(
                         f"{where}: the source text at {addresses.display(res.node.address)} changed since it was pinned; review it, then run 'treatydraft pin {clause.id}'",
                     )
                 )
-            if bad_rule:
+            if bad_rule or prov.relation not in ("verbatim", "adapted"):
                 continue
-            if prov.relation == "verbatim":
-                expected = substitution.substituted(
-                    substitution.apply(res.source_text, rules, prov.substitutions)
-                )
-                if fold(expected) != fold(item.text):
-                    timeout = time_left()
-                    if timeout is None:
-                        skipped += 1
-                        continue
-                    result = diffing.diff(fold(expected), fold(item.text), timeout=timeout)
-                    out.append(
-                        _d(
-                            item.text_pos,
-                            "verbatim-mismatch",
-                            f"{where} is marked verbatim but differs from {addresses.display(res.node.address)}: {_changes(result.ops)}",
-                        )
-                    )
-            elif prov.relation == "adapted":
-                budget = prov.budget if prov.budget is not None else project.default_budget
-                timeout = time_left()
-                if timeout is None:
-                    skipped += 1
-                    continue
-                result = substitution.redline(
-                    source_fold(res.source_text),
-                    fold(item.text),
-                    rules,
-                    prov.substitutions,
-                    timeout=timeout,
-                )
-                changed, total = diffing.word_stats(result.ops)
-                share = changed / total if total else 0.0
-                if share > budget + 1e-9:
-                    out.append(
-                        _d(
-                            item.text_pos,
-                            "adapted-over-budget",
-                            f"{where} changes {share:.0%} of the words of {addresses.display(res.node.address)}; its budget is {budget:.0%} ({changed} of {total} words)",
-                        )
-                    )
+            comparison = TextComparison(
+                item.text_pos,
+                where,
+                addresses.display(res.node.address),
+                prov.relation,
+                source_fold(res.source_text),
+                item.text,
+                prov.substitutions,
+                prov.budget if prov.budget is not None else project.default_budget,
+            )
+            if deferred is not None and "{{" in item.text:
+                deferred.append(comparison)  # its references need the whole outline
+                continue
+            if deadline is not None and time.monotonic() >= deadline:
+                skipped += 1
+                continue
+            finding = comparison.finding(rules, numbers)
+            if finding is not None:
+                out.append(finding)
     if skipped:
         out.append(_budget_spent(project, skipped))
     return out, used_rules
+
+
+@dataclass(frozen=True)
+class TextComparison:
+    """A derived paragraph's text against its source: ``verbatim`` must match after the
+    substitutions, ``adapted`` must stay within its budget (the change measure of
+    :mod:`treatydraft.measure`), both on the text as the draft prints it."""
+
+    pos: Pos
+    where: str
+    address: str  # as displayed: "Art. 25(1)"
+    relation: str
+    source: str  # folded
+    text: str  # as written, references unresolved
+    substitutions: tuple[str, ...]
+    budget: float
+
+    def finding(self, rules, numbers) -> Diagnostic | None:
+        from . import diffing, measure, substitution
+
+        printed = fold(measure.clause_text(self.text, numbers))
+        if self.relation == "verbatim":
+            expected = fold(
+                substitution.substituted(substitution.apply(self.source, rules, self.substitutions))
+            )
+            if expected == printed:
+                return None
+            ops = diffing.diff(expected, printed).ops
+            return _d(
+                self.pos,
+                "verbatim-mismatch",
+                f"{self.where} is marked verbatim but differs from {self.address}: {_changes(ops)}",
+            )
+        m = measure.of_texts(self.source, printed, rules, self.substitutions)
+        if not m.over(self.budget):
+            return None
+        return _d(
+            self.pos,
+            "adapted-over-budget",
+            f"{self.where}: {m.text(near=self.budget)} from {self.address}; its budget is {self.budget:.0%}",
+        )
 
 
 def _changes(ops, limit: int = 4) -> str:
@@ -462,4 +498,5 @@ def _hint(name: str, known) -> str:
 
 
 def _d(pos, code: str, message: str) -> Diagnostic:
-    return Diagnostic(pos.path, pos.line, pos.col, DEFAULT_LEVELS.get(code, "error"), code, message)
+    severity: Severity = "warning" if DEFAULT_LEVELS.get(code) == "warning" else "error"
+    return Diagnostic(pos.path, pos.line, pos.col, severity, code, message)

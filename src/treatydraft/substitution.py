@@ -211,9 +211,9 @@ def _to_source(ops: Sequence[Op], segments: Sequence[Segment]) -> list[Op]:
     # An empty rule segment strictly inside a cluster belongs to that cluster.
     for k in list(loose):
         p = rule_spans[k][0]
-        for cluster in clusters:
-            if items[cluster[0]][0] < p < items[cluster[1]][1]:
-                cluster.append(k)
+        for cl in clusters:
+            if items[cl[0]][0] < p < items[cl[1]][1]:
+                cl.append(k)
                 loose.remove(k)
                 break
 
@@ -227,7 +227,7 @@ def _to_source(ops: Sequence[Op], segments: Sequence[Segment]) -> list[Op]:
 
     idx = 0
     cluster_iter = iter(clusters)
-    cluster = next(cluster_iter, None)
+    cluster: list[int] | None = next(cluster_iter, None)
     while idx < len(items):
         start, end, op = items[idx]
         emit_loose(start)

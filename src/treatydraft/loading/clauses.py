@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from typing import cast
 
 from ..diagnostics import Diagnostic
 from ..errors import InputError
-from ..model import Clause, Paragraph, Pos, Provenance
+from ..model import Clause, ClauseKind, Paragraph, Pos, Provenance, Relation
 from . import yamlsafe
 from .schema import Reader
 
@@ -54,7 +55,7 @@ def load_clause(data: bytes, display_path: str, expected_id: str) -> Clause:
     return Clause(
         expected_id,
         title,
-        kind,
+        cast(ClauseKind, kind),  # checked against KINDS above
         paragraphs,
         notes,
         display_path,
@@ -93,7 +94,7 @@ def _items(r: Reader, node, key_path: tuple, depth: int) -> tuple[Paragraph, ...
         text = r.string(text_node, "text")
         prov = _provenance(r, m.items.get("provenance"))
         points = _items(r, m.items.get("points"), key_path + (i, "points"), depth + 1)
-        if text is None:
+        if text is None or text_node is None:
             continue
         tpos = Pos(r.path, text_node.line, text_node.col)
         out.append(Paragraph(text, prov, points, Pos(r.path, m.line, m.col), tpos, key_path + (i,)))
@@ -149,5 +150,14 @@ def _provenance(r: Reader, node) -> Provenance | None:
         return Pos(r.path, n.line, n.col) if n is not None else None
 
     return Provenance(
-        relation, source, at, subs, budget, pin, note, pos, at_pos("at"), at_pos("pin")
+        cast(Relation, relation),  # checked against RELATIONS above
+        source,
+        at,
+        subs,
+        budget,
+        pin,
+        note,
+        pos,
+        at_pos("at"),
+        at_pos("pin"),
     )

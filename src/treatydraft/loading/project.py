@@ -181,9 +181,9 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
             )
             if im is None:
                 continue
-            vals = [r.string(im.items.get(k), k) for k in ("source", "at", "reason")]
-            if None not in vals:
-                omitted.append(Omission(*vals, Pos(CONFIG, im.line, im.col)))
+            source, at, reason = (r.string(im.items.get(k), k) for k in ("source", "at", "reason"))
+            if source is not None and at is not None and reason is not None:
+                omitted.append(Omission(source, at, reason, Pos(CONFIG, im.line, im.col)))
     elif om is not None:
         r.error(om, "wrong-type", "'omitted' must be a list")
     cfg["omitted"] = tuple(omitted)

@@ -68,6 +68,7 @@ def _scalar_end(line: str, col0: int) -> int:
             i += 1
         return len(line)
     m = _PLAIN_END.match(line, col0)
+    assert m is not None  # the pattern matches the empty string
     end = m.end()
     while end > col0 and line[end - 1] in " \t":
         end -= 1
@@ -83,7 +84,8 @@ def set_pins(data: bytes, clause: Clause, pins: dict[tuple, str]) -> bytes:
     text = data.decode("utf-8-sig")
     bom = data.startswith(b"\xef\xbb\xbf")
     lines = text.split("\n")
-    edits = []  # (line index, col, end, replacement) or (line index, None, None, new line)
+    # (line index, col, end, replacement) or (line index, None, None, new line)
+    edits: list[tuple[int, int | None, int | None, str]] = []
     for item in clause.walk():
         new_pin = pins.get(item.key_path)
         prov = item.provenance
@@ -122,14 +124,14 @@ def set_pins(data: bytes, clause: Clause, pins: dict[tuple, str]) -> bytes:
         else:
             indent = " " * (prov.pos.col - 1)
             edits.append((li, None, None, f"{indent}pin: {new_pin}"))
-    for li, c0, end, rep in sorted(
+    for li, start, stop, rep in sorted(
         edits, key=lambda e: (e[0], e[1] if e[1] is not None else 10**9), reverse=True
     ):
-        if c0 is None:
+        if start is None:
             cr = "\r" if lines[li].endswith("\r") else ""
             lines.insert(li + 1, rep + cr)
         else:
-            lines[li] = lines[li][:c0] + rep + lines[li][end:]
+            lines[li] = lines[li][:start] + rep + lines[li][stop:]
     out = "\n".join(lines)
     result = (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
     _verify_pins(result, clause, pins)

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import importlib
 
+from .. import formats as _formats
 from ..diffing import RedlineIntegrityError
 from ..errors import InternalError
 from .compute import against_source, compare_texts
 from .model import Change, ClauseRedline, ItemRedline, Redline
 
-#: format → module (imported when used)
-FORMATS = {"term": "term", "md": "md", "html": "html", "docx": "docx", "json": "json"}
-BINARY = frozenset({"docx"})
+#: format → module (imported when used), from the registry's ``redline`` family
+FORMATS = {name: f.module.rsplit(".", 1)[-1] for name, f in _formats.family("redline").items()}
+BINARY = frozenset(name for name, f in _formats.family("redline").items() if not f.stdout)
 
 __all__ = [
     "BINARY",
@@ -66,7 +67,7 @@ def pair(old: str, new: str, *, title: str = "two texts", timeout: float = 2.0) 
 def _module(fmt: str):
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    return importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
+    return importlib.import_module(f"treatydraft.{_formats.family('redline')[fmt].module}")
 
 
 def verify_output(redline: Redline, fmt: str, data) -> None:

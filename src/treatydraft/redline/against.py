@@ -376,8 +376,8 @@ def against_draft(
         entries[clause.id] = (o, w)
         steps = align(o, w)
         plans[clause.id] = steps
-        old_left += [o[i] for i, j in steps if j is None]
-        new_left += [w[j] for i, j in steps if i is None]
+        old_left += [o[i] for i, j in steps if j is None and i is not None]
+        new_left += [w[j] for i, j in steps if i is None and j is not None]
     for clause in old_clauses:
         if clause.id not in new_ids:
             o = _entries(other, clause, old_nums)

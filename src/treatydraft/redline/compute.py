@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .. import addresses, diffing, substitution
+from .. import addresses, diffing, measure, substitution
 from ..assemble import _Numbers, _substitute
 from ..model import Clause, Paragraph, Project
 from ..numbering import describe, label
+from ..text import fold
 from .model import (
     DELETE,
     EQUAL,
@@ -126,7 +127,8 @@ def _rule_aware(source: str, clause: str, rules, names: Sequence[str], timeout: 
 
 
 def _stats(ops) -> tuple[int, int]:
-    return diffing.word_stats(ops)
+    m = measure.of_ops(ops)
+    return m.changed, m.total
 
 
 def compare_texts(
@@ -161,13 +163,13 @@ def compare_texts(
 
 def insertion(text: str) -> dict:
     changes = (Change(INSERT, "", text),) if text else ()
-    changed, total = diffing.word_stats([diffing.Op(INSERT, "", text)])
+    changed, total = _stats([diffing.Op(INSERT, "", text)])
     return dict(changes=changes, old="", new=text, changed_words=changed, total_words=total)
 
 
 def deletion(text: str) -> dict:
     changes = (Change(DELETE, text, ""),) if text else ()
-    changed, total = diffing.word_stats([diffing.Op(DELETE, text, "")])
+    changed, total = _stats([diffing.Op(DELETE, text, "")])
     return dict(changes=changes, old=text, new="", changed_words=changed, total_words=total)
 
 
@@ -246,7 +248,7 @@ def _source_item(
             new=text,
         )
     budget = prov.budget if prov.budget is not None else project.default_budget
-    fields = compare_texts(
+    fields = compare_with_source(
         res.source_text, text, rules=rules, names=prov.substitutions, raw=raw, timeout=timeout
     )
     return ItemRedline(
@@ -262,9 +264,30 @@ def _source_item(
     )
 
 
+def compare_with_source(
+    source: str,
+    text: str,
+    *,
+    rules,
+    names: Sequence[str],
+    raw: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> dict:
+    """The fields of an :class:`ItemRedline` comparing a paragraph (references resolved) with
+    its source text: the diff shown (``raw``: without rules) and the change measure of
+    :mod:`treatydraft.measure`, which is always taken with the rules."""
+    fields = compare_texts(source, text, rules=rules, names=names, raw=raw, timeout=timeout)
+    if raw or timeout != measure.TIMEOUT or fold(source) != source or fold(text) != text:
+        # the diff shown is not the one the measure reads: take the measure's own
+        m = measure.of_texts(source, text, rules, names)
+        fields.update(changed_words=m.changed, total_words=m.total)
+    return fields
+
+
 __all__ = [
     "against_source",
     "compare_texts",
+    "compare_with_source",
     "clause_heading",
     "outline_clauses",
     "item_key",

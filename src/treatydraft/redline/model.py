@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .. import diffing
+from ..measure import Measure
 
 EQUAL, DELETE, INSERT, FORMAT, RULE, RULE_EDIT = (
     "equal",
@@ -64,16 +65,16 @@ class ItemRedline:
     note: str | None = None
 
     @property
+    def measure(self) -> Measure:
+        return Measure(self.changed_words, self.total_words)
+
+    @property
     def share(self) -> float:
-        return self.changed_words / self.total_words if self.total_words else 0.0
+        return self.measure.share
 
     @property
     def over_budget(self) -> bool:
-        return (
-            self.relation == "adapted"
-            and self.budget is not None
-            and self.share > self.budget + 1e-9
-        )
+        return self.relation == "adapted" and self.measure.over(self.budget)
 
     @property
     def format_changes(self) -> int:
@@ -109,7 +110,7 @@ class ClauseRedline:
 
     @property
     def share(self) -> float:
-        return self.changed_words / self.total_words if self.total_words else 0.0
+        return Measure(self.changed_words, self.total_words).share
 
     @property
     def approximate(self) -> bool:
@@ -226,12 +227,9 @@ def item_summary(item: ItemRedline) -> str:
     if item.note:
         parts.append(item.note)
     if item.status not in ("new", "unresolved", "unchanged"):
-        words = f"{item.changed_words} of {item.total_words} words changed ({percent(item.share)}"
-        if item.relation == "adapted" and item.budget is not None:
-            words += f", budget {percent(item.budget)}" + (
-                " — OVER BUDGET" if item.over_budget else ""
-            )
-        parts.append(words + ")")
+        budget = item.budget if item.relation == "adapted" else None
+        basis = "source" if item.status == "compared" else "earlier"
+        parts.append(item.measure.text(basis, budget))
     if item.rules:
         parts.append("rules: " + counts_text(item.rules, item.rules_edited))
     if item.format_changes:
@@ -260,9 +258,11 @@ def clause_summary(clause: ClauseRedline, mode: str = "source") -> str:
             tally["moved out"] = moved_out
         if tally and clause.status not in ("added", "removed"):
             parts.append(", ".join(f"{n} {status}" for status, n in tally.items()))
-    if clause.total_words:
+    if clause.total_words or clause.changed_words:
         parts.append(
-            f"{clause.changed_words} of {clause.total_words} words changed ({percent(clause.share)})"
+            Measure(clause.changed_words, clause.total_words).text(
+                "source" if mode == "source" else "earlier"
+            )
         )
     new = sum(1 for i in clause.items if i.status == "new")
     if new:
@@ -273,7 +273,7 @@ def clause_summary(clause: ClauseRedline, mode: str = "source") -> str:
     budgets = [i for i in clause.items if i.relation == "adapted" and i.budget is not None]
     if mode == "source" and budgets:
         over = [i.where for i in budgets if i.over_budget]
-        shown = ", ".join(dict.fromkeys(percent(i.budget) for i in budgets))
+        shown = ", ".join(dict.fromkeys(percent(i.budget) for i in budgets if i.budget is not None))
         parts.append(
             f"over budget ({shown}): {', '.join(over)}" if over else f"within budget ({shown})"
         )

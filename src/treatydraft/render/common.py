@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..addresses import display
 from ..model import Draft, DraftItem, Provenance
@@ -120,7 +121,7 @@ def view(draft: Draft, notes: bool, esc: Callable[[str], str] = lambda s: s) -> 
     }
     sections: list[dict] = []
     articles: list[dict] = []
-    current = None
+    current: dict[str, Any] | None = None
     for art in draft.articles:
         if art.number in first_of_chapter:
             n, title = first_of_chapter[art.number]

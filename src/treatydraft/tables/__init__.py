@@ -7,20 +7,13 @@ python-docx inside their functions.
 
 from __future__ import annotations
 
-from . import csv as _csv
-from . import docx as _docx
-from . import html as _html
-from . import md as _md
+from .. import formats as _formats
 
-FORMATTERS = {
-    "md": _md.render,
-    "html": _html.render,
-    "docx": _docx.render,
-    "csv": _csv.render,
-}
+_TABLE = _formats.family("table")  # the registry's ``table`` family
+FORMATTERS = {name: _formats.renderer(f) for name, f in _TABLE.items()}
 
-TEXT_FORMATS = frozenset({"md", "csv"})
+TEXT_FORMATS = frozenset(name for name, f in _TABLE.items() if f.stdout)
 
-EXTENSIONS = {"md": "md", "html": "html", "docx": "docx", "csv": "csv"}
+EXTENSIONS = {name: f.extension for name, f in _TABLE.items()}
 
 __all__ = ["EXTENSIONS", "FORMATTERS", "TEXT_FORMATS"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..correlation import Row, SourceEntry, Table
 from ..coverage import SourceCoverage, Uncovered
-from ..table import Row, SourceEntry, Table
 
 DASH = "—"
 
@@ -21,7 +21,7 @@ ARTICLE_COLUMNS = (
     "Relation",
     "Source",
     "Source provision",
-    "Words changed",
+    "Change",
     "Substitutions",
 )
 SOURCE_COLUMNS = (
@@ -29,7 +29,7 @@ SOURCE_COLUMNS = (
     "Provision",
     "Clause",
     "Relation",
-    "Words changed",
+    "Change",
     "Substitutions",
 )
 COVERAGE_COLUMNS = ("Source provision", "Heading", "Status", "Reason")

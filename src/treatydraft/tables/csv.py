@@ -2,7 +2,7 @@
 
 Columns: ``section`` (``provision`` or ``coverage``), ``group`` (the article, or
 the source in the by-source view), the treaty provision, clause, relation,
-source id and short title, source provision, words changed, words compared,
+source id and short title, source provision, words changed, source words,
 change share (0–1, four decimals), substitution rules with counts, a note
 (omission reason, or why coverage cannot be checked) and the paragraph's text.
 Coverage rows have ``relation`` ``uncovered``, ``omitted`` or ``not-in-sources``.
@@ -15,9 +15,9 @@ from __future__ import annotations
 import csv
 import io
 
+from ..correlation import Row, Table
 from ..coverage import compress
 from ..display import csv_cell
-from ..table import Row, Table
 
 COLUMNS = (
     "section",

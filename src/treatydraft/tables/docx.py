@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+from ..correlation import Table
 from ..render.common import clean
 from ..reproducible import normalise_zip, source_date_epoch
-from ..table import Table
 from . import common as c
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..table import Table
+from ..correlation import Table
 from . import common as c
 
 STYLE = """

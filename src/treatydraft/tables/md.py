@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..table import Table
+from ..correlation import Table
 from . import common as c
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
