@@ -155,9 +155,9 @@ def pin(
     for d in result.report.sorted():
         _err(d.format())
     for path in result.changed:
-        typer.echo(f"pinned {path}")
+        _out(f"pinned {path}")
     if not result.changed:
-        typer.echo("all pins up to date")
+        _out("all pins up to date")
     raise typer.Exit(result.exit_code)
 
 
@@ -187,7 +187,7 @@ def new(
 
     project = _project(directory)
     result = _run(api.new_clause, project, clause_id, source, title=title)
-    typer.echo(f"created {result.path}; add '{result.clause_id}' to the outline in treatydraft.yml")
+    _out(f"created {result.path}; add '{result.clause_id}' to the outline in treatydraft.yml")
     raise typer.Exit(result.exit_code)
 
 
@@ -209,7 +209,7 @@ def init(
 
     result = _run(api.init_project, directory)
     for path in result.created:
-        typer.echo(f"created {path}")
+        _out(f"created {path}")
     raise typer.Exit(result.exit_code)
 
 
@@ -253,11 +253,11 @@ def sources_show(
     if origin:
         for key, value in _run(api.source_origin, project, ref.partition(":")[0]):
             if "\n" in value.strip():
-                typer.echo(f"{key}:")
+                _out(f"{key}:")
                 for line in value.strip().splitlines():
-                    typer.echo(f"  {line}")
+                    _out(f"  {line}")
             else:
-                typer.echo(f"{key}: {value.strip()}")
+                _out(f"{key}: {value.strip()}")
         return
     src, node = _run(api.lookup, project, ref)
     heading = f" — {node.heading}" if node.heading else ""
@@ -303,9 +303,9 @@ def sources_import(
     r = _run(api.import_source, directory, ref, source_id=source_id, lang=lang, check=check_only)
     c = r.counts
     for line in r.changed_articles:
-        typer.echo(f"changes {line}")
+        _out(f"changes {line}")
     for line in r.failing_pins:
-        typer.echo(f"will fail {line}")
+        _out(f"will fail {line}")
     what = (
         f"{c['articles']} articles, {c['paragraphs']} paragraphs, {c['points']} points, "
         f"{c['recitals']} recitals; {c['notes']} notes kept out of the text"
@@ -313,13 +313,13 @@ def sources_import(
     layout = f"{r.doc.format}, {r.doc.layout}"
     verb = "would write" if check_only else "wrote"
     if not r.changed:
-        typer.echo(f"{r.path} is up to date ({what})")
+        _out(f"{r.path} is up to date ({what})")
     else:
-        typer.echo(f"{verb} {r.path} ({layout}): {what}")
+        _out(f"{verb} {r.path} ({layout}): {what}")
     for item in r.doc.not_imported:
-        typer.echo(f"not imported: {item}")
+        _out(f"not imported: {item}")
     for item in r.doc.unplaced:
-        typer.echo(f"could not place: {item}")
+        _out(f"could not place: {item}")
     raise typer.Exit(1 if check_only and r.changed else 0)
 
 
@@ -377,14 +377,14 @@ def build(
 
     if check_only:
         for o in result.changed:
-            typer.echo(f"would change {shown(o.path)}")
+            _out(f"would change {shown(o.path)}")
         if result.changed:
             _err(f"{len(result.changed)} of {len(result.outputs)} output(s) would change")
         else:
             _err(f"{len(result.outputs)} output(s) up to date")
         raise typer.Exit(result.exit_code)
     for o in result.outputs:
-        typer.echo(f"{'wrote' if o.written else 'unchanged'} {shown(o.path)}")
+        _out(f"{'wrote' if o.written else 'unchanged'} {shown(o.path)}")
     raise typer.Exit(result.exit_code)
 
 
