@@ -38,6 +38,7 @@ def test_the_commands_are_the_designed_ones():
         ("sources", "import"),
         ("sources", "list"),
         ("sources", "show"),
+        ("status",),
         ("table",),
     ]
 

@@ -34,7 +34,23 @@ def huge_line() -> bytes:
     return b"id: huge\nnotes: " + b"x" * (20 * 1024 * 1024) + b"\n"
 
 
+def deep_brackets() -> bytes:
+    return (
+        b"id: deep_brackets\nparagraphs:\n  - text: 'a "
+        + b"[" * 100_000
+        + b"x"
+        + b"]" * 100_000
+        + b"'\n"
+    )
+
+
+def many_options() -> bytes:
+    return b"id: many_options\nparagraphs:\n  - text: 'a " + b"[x]" * 200_000 + b"'\n"
+
+
 GENERATORS = {
+    "deep_brackets": deep_brackets,
+    "many_options": many_options,
     "billion_laughs": billion_laughs,
     "deep_nesting": deep_nesting,
     "huge_line": huge_line,

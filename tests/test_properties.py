@@ -26,6 +26,21 @@ TEXT = st.text(
     min_size=1,
     max_size=80,
 )
+
+
+def _balanced(text: str) -> bool:
+    from treatydraft.negotiation.brackets import BracketError, parse
+
+    try:
+        parse(text)
+    except BracketError:
+        return False
+    return True
+
+
+# Clause text: the same, with its square brackets balanced (the negotiation notation, §12;
+# an unbalanced one is an input error, tested in test_negotiation_cli.py).
+CLAUSE_TEXT = TEXT.filter(_balanced)
 IDS = st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True)
 PIN = st.from_regex(r"sha256:[0-9a-f]{64}", fullmatch=True)
 
@@ -33,7 +48,7 @@ PIN = st.from_regex(r"sha256:[0-9a-f]{64}", fullmatch=True)
 @st.composite
 def clause_dicts(draw):
     def item(depth):
-        d = {"text": draw(TEXT)}
+        d = {"text": draw(CLAUSE_TEXT)}
         if draw(st.booleans()):
             d["provenance"] = {
                 "source": draw(IDS),

@@ -119,6 +119,8 @@ def build(
     check: bool = False,
     name: str = "draft",
     progress=None,
+    clean: bool = False,
+    choose: tuple[str, ...] | list[str] = (),
 ) -> BuildResult:
     """Assemble the draft and render ``formats`` into ``out`` (default ``<project>/build``).
 
@@ -127,6 +129,8 @@ def build(
     which outputs would change. Missing or repeated outline entries and dangling cross-references → findings, nothing written.
     Template failures raise :class:`InputError` (one ``template`` diagnostic).
     ``progress``: called with each format's name once it is rendered.
+    ``clean``: a clean text without brackets (written as ``<name>-clean.*``), each bracket
+    group resolved as ``choose`` says (``first``, ``GROUP=N``, a delegation; §12).
     """
     from .assemble import assemble
     from .provenance import draft_blockers
@@ -157,6 +161,13 @@ def build(
         source_date_epoch=source_date_epoch(),
     )
     draft = assemble(project)
+    if choose and not clean:
+        raise UsageError("--choose applies to a clean text; add --clean")
+    if clean:
+        from .negotiation.views import clean_draft, parse_choices
+
+        draft = clean_draft(draft, parse_choices(list(choose), project.delegations))
+        name = f"{name}-clean"
     rendered = []
     for fmt in formats:
         rendered.append((fmt, RENDERERS[fmt](draft, options)))
@@ -347,3 +358,25 @@ def source_origin(project: Project, sid: str) -> list[tuple[str, str]]:
         )
     keys = ("id", "short", "title", "celex", "eli", "frbr", "language", "origin")
     return [(k, str(src.meta[k])) for k in keys if src.meta.get(k)]
+
+
+# --------------------------------------------------------------------------- negotiation status
+
+
+def negotiation_status(project: Project, *, against: str | None = None, fmt: str = "term") -> str:
+    """Per clause the bracket groups, options, alternatives and paragraphs by status, the
+    totals, and with ``against`` (a git revision or a project directory) the change since
+    that draft (§12). Raises :class:`UsageError` for a bad format or revision."""
+    from .negotiation import status as st
+    from .redline.against import load_directory, load_revision, resolve_against
+
+    if fmt not in st.FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(st.FORMATS)}, not '{fmt}'")
+    now = st.status(project)
+    if against is not None:
+        mode, value = resolve_against(project, against)
+        if mode == "source":
+            raise UsageError("status --against needs a git revision or a project directory")
+        other = load_directory(value) if mode == "dir" else load_revision(project, value)
+        now = st.compare(now, st.status(other), against)
+    return st.render(now, fmt)

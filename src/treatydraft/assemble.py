@@ -131,6 +131,7 @@ def assemble(project: Project) -> Draft:
                     p.provenance,
                     items(p.points, depth + 1, a, True),
                     a,
+                    p.negotiation,
                 )
             )
         return tuple(out)

@@ -342,6 +342,22 @@ def build(
     check_only: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if an output would change.")
     ] = False,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            "--clean",
+            help="A clean text without brackets (build/draft-clean.*), resolved as --choose says.",
+        ),
+    ] = False,
+    choose: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--choose",
+            metavar="first|GROUP=N|DELEGATION",
+            help="With --clean: 'first' option of every bracket group (default); GROUP=N takes option N of group GROUP (0 leaves it out; repeatable); a delegation code takes the options it proposed or supports.",
+            show_default=False,
+        ),
+    ] = None,
     directory: ProjectDir = Path("."),
 ) -> None:
     """Assemble the outline into a numbered draft and render it (build/draft.md, .html, .docx).
@@ -350,6 +366,8 @@ def build(
     when --check finds an output that would change, 2 on bad input or a template error.
 
     Example: treatydraft build --format html,docx --notes
+
+    Example: treatydraft build --clean --choose DEL-A
     """
     from . import api
 
@@ -361,7 +379,15 @@ def build(
         enabled=len(project.clauses) >= PROGRESS_MIN_CLAUSES and not check_only,
     ) as tick:
         result = _run(
-            api.build, project, chosen, out=out, notes=notes, check=check_only, progress=tick
+            api.build,
+            project,
+            chosen,
+            out=out,
+            notes=notes,
+            check=check_only,
+            progress=tick,
+            clean=clean,
+            choose=tuple(choose or ()),
         )
     if result.report.errors:
         typer.echo(result.report.render("text"))
@@ -456,6 +482,31 @@ def redline(
 
         data = json_safe(data if isinstance(data, str) else data.decode("utf-8"))
     _emit(data, out, escape=not color and fmt != "json")
+
+
+@app.command()
+def status(
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            metavar="REV|DIR",
+            help="Show the change since an earlier draft: a git revision (e.g. HEAD~1) or another project directory.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="term, md or json.")] = "term",
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Negotiation progress: per article the bracket groups, their options, whole-paragraph
+    alternatives and paragraphs by status, with totals.
+
+    Example: treatydraft status --against HEAD~1 --format md
+    """
+    from . import api
+
+    project = _project(directory)
+    typer.echo(_run(api.negotiation_status, project, against=against, fmt=fmt), nl=False)
 
 
 @app.command()

@@ -42,6 +42,7 @@ class Row:
         tuple[str, int | None], ...
     ]  # (rule, applications to the source text); None when unknown
     text: str  # the paragraph's own text as in the draft (cross-references resolved)
+    status: str | None = None  # negotiation status (§12) when stated or bracketed; else None
 
     @property
     def share(self) -> float | None:
@@ -178,6 +179,18 @@ def _measure(project: Project, clause: Clause, para: Paragraph, numbers):
     return at, m.changed, m.total, counts
 
 
+def shown_status(para: Paragraph) -> str | None:
+    """The negotiation status a table shows: when the clause states one, or the text is
+    bracketed (plain agreed text, the default, shows none)."""
+    from .negotiation.brackets import has_brackets
+    from .negotiation.data import effective_status
+
+    neg = para.negotiation
+    if (neg is not None and neg.status) or has_brackets(para.text):
+        return effective_status(para.text, neg)
+    return None
+
+
 def build_table(project: Project, draft: Draft | None = None) -> Table:
     """The correlation table of the project's draft (assembled here unless given)."""
     from .assemble import _Numbers, assemble
@@ -221,6 +234,7 @@ def build_table(project: Project, draft: Draft | None = None) -> Table:
                 total,
                 rules,
                 item.text,
+                shown_status(para),
             )
         )
         for i, (sub, subpara) in enumerate(zip(item.items, para.points), start=1):

@@ -39,6 +39,8 @@ INPUT_CODES = frozenset(
         "io",
         "template",
         "usage",
+        "unbalanced-bracket",
+        "bracket-limit",
     }
 )
 
@@ -64,6 +66,10 @@ DEFAULT_LEVELS = {
     "uncovered-provision": "warning",
     "check-budget": "error",
     "noncharacter": "error",
+    "unknown-delegation": "error",
+    "bracket-attribution-drift": "error",
+    "agreed-text-changed": "error",
+    "agreed-unpinned": "warning",
 }
 
 

@@ -119,12 +119,32 @@ def of_texts(
     return of_ops(result.ops)
 
 
-def clause_text(text: str, numbers) -> str:
-    """The paragraph's text as the draft prints it (cross-references resolved as ``build``
-    does; one that does not resolve stays as written)."""
+def resolved(text: str, numbers) -> str:
+    """The text with its cross-references resolved as ``build`` does (one that does not
+    resolve stays as written)."""
     from .assemble import _substitute
 
     return _substitute(text, numbers)
+
+
+def first_reading(text: str) -> str:
+    """Bracketed text as measured (§12): the reading that takes the first option of every
+    bracket group, escapes undone. Text without brackets, or with unbalanced ones (an input
+    error reported elsewhere), is itself."""
+    if "[" not in text and "]" not in text:
+        return text
+    from .negotiation import brackets
+
+    try:
+        return brackets.resolve(brackets.parse(text))
+    except brackets.BracketError:
+        return text
+
+
+def clause_text(text: str, numbers) -> str:
+    """The paragraph's text as measured: as the draft prints it (cross-references
+    resolved), in its first reading when it holds bracket groups."""
+    return first_reading(resolved(text, numbers))
 
 
 def of_item(project, clause, item, numbers=None) -> Measure | None:

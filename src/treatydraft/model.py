@@ -7,7 +7,10 @@ finding can name a file, line and column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .negotiation.data import Negotiation
 
 Relation = Literal["verbatim", "adapted", "new"]
 ClauseKind = Literal["article", "preamble", "testimonium"]
@@ -88,6 +91,7 @@ class Paragraph:
     key_path: (
         tuple  # path of keys/indices inside the clause file, e.g. ("paragraphs", 0, "points", 1)
     )
+    negotiation: Negotiation | None = None  # status, attribution, alternatives (§12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +162,8 @@ class Project:
     coverage_pos: dict = field(
         default_factory=dict
     )  # source id → (Pos of its key, (Pos of each range, …))
+    delegations: dict = field(default_factory=dict)  # code → name (§12)
+    delegations_pos: dict = field(default_factory=dict)  # code → Pos of its key
 
     def rule_map(self) -> dict:
         return {name: rule.replace for name, rule in self.rules.items()}
@@ -175,6 +181,7 @@ class DraftItem:
     provenance: Provenance | None
     items: tuple[DraftItem, ...]
     anchor: str
+    negotiation: Negotiation | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ def pin(project: Project, clause_ids: list[str] | None = None) -> PinResult:
     """
     from .fsio import write_atomic
     from .loading.writer import set_pins
+    from .negotiation.locks import apply_locks, locks
     from .provenance import resolve
 
     report = Report()
@@ -51,13 +52,13 @@ def pin(project: Project, clause_ids: list[str] | None = None) -> PinResult:
         if not any(
             it.provenance and it.key_path in pins and it.provenance.pin != pins[it.key_path]
             for it in clause.walk()
-        ):
+        ) and not locks(clause):
             continue
         path = root / clause.path
         old = path.read_bytes()
         if hashlib.sha256(old).hexdigest() != clause.digest:
             raise FileChangedOnDisk(clause.path)
-        new = set_pins(old, clause, pins)
+        new = apply_locks(set_pins(old, clause, pins), clause)
         if new != old:
             writes.append((path, new, old, clause.path))
     for path, new, old, _rel in writes:

@@ -330,6 +330,7 @@ def check_clauses(
     is known. ``deadline`` (a :func:`time.monotonic` value): after it, texts are no longer
     compared and one ``check-budget`` error counts the paragraphs left."""
     from .assemble import _Numbers
+    from .negotiation.checks import item_findings
 
     out: list[Diagnostic] = []
     rules = project.rule_map()
@@ -361,6 +362,8 @@ def check_clauses(
         for item in clause.walk():
             for code, _offset, message in lint(item.text, project.language):
                 out.append(_d(item.text_pos, code, f"{describe(item.key_path)}: {message}"))
+            if item.negotiation is not None:
+                out.extend(item_findings(project, clause, item))
             prov = item.provenance
             if prov is None:
                 continue
@@ -400,25 +403,27 @@ def check_clauses(
                 )
             if bad_rule or prov.relation not in ("verbatim", "adapted"):
                 continue
-            comparison = TextComparison(
-                item.text_pos,
-                where,
-                addresses.display(res.node.address),
-                prov.relation,
-                source_fold(res.source_text),
-                item.text,
-                prov.substitutions,
-                prov.budget if prov.budget is not None else project.default_budget,
-            )
-            if deferred is not None and "{{" in item.text:
-                deferred.append(comparison)  # its references need the whole outline
-                continue
-            if deadline is not None and time.monotonic() >= deadline:
-                skipped += 1
-                continue
-            finding = comparison.finding(rules, numbers)
-            if finding is not None:
-                out.append(finding)
+            budget = prov.budget if prov.budget is not None else project.default_budget
+            for reading, text in _readings(item.text):
+                comparison = TextComparison(
+                    item.text_pos,
+                    where + reading,
+                    addresses.display(res.node.address),
+                    prov.relation,
+                    source_fold(res.source_text),
+                    text,
+                    prov.substitutions,
+                    budget,
+                )
+                if deferred is not None and "{{" in text:
+                    deferred.append(comparison)  # its references need the whole outline
+                    continue
+                if deadline is not None and time.monotonic() >= deadline:
+                    skipped += 1
+                    continue
+                finding = comparison.finding(rules, numbers)
+                if finding is not None:
+                    out.append(finding)
     if skipped:
         out.append(_budget_spent(project, skipped))
     return out, used_rules
@@ -435,14 +440,14 @@ class TextComparison:
     address: str  # as displayed: "Art. 25(1)"
     relation: str
     source: str  # folded
-    text: str  # as written, references unresolved
+    text: str  # as written (one reading of its bracket groups), references unresolved
     substitutions: tuple[str, ...]
     budget: float
 
     def finding(self, rules, numbers) -> Diagnostic | None:
         from . import diffing, measure, substitution
 
-        printed = fold(measure.clause_text(self.text, numbers))
+        printed = fold(measure.resolved(self.text, numbers))  # a reading: brackets resolved
         if self.relation == "verbatim":
             expected = fold(
                 substitution.substituted(substitution.apply(self.source, rules, self.substitutions))
@@ -463,6 +468,28 @@ class TextComparison:
             "adapted-over-budget",
             f"{self.where}: {m.text(near=self.budget)} from {self.address}; its budget is {self.budget:.0%}",
         )
+
+
+def _readings(text: str) -> list[tuple[str, str]]:
+    """The texts a provenance claim must hold for: the text itself, or for bracketed text
+    every option of every group, each in the reading that takes the first option of the
+    other groups (§12)."""
+    from .negotiation import brackets
+
+    if not brackets.has_brackets(text):
+        return [("", text)]
+    try:
+        tree = brackets.parse(text)
+    except brackets.BracketError:
+        return [("", text)]
+    out = []
+    for r in brackets.readings(tree):
+        if r.group == 0:
+            label = " (reading the first option of every bracket group)"
+        else:
+            label = f" (reading option {r.option + 1} of bracket group {r.group}, '{fold(r.option_text)}')"
+        out.append((label, r.text))
+    return out
 
 
 def _changes(ops, limit: int = 4) -> str:

@@ -9,10 +9,13 @@ from ..diagnostics import Diagnostic
 from ..errors import InputError
 from ..model import Clause, ClauseKind, Paragraph, Pos, Provenance, Relation
 from . import yamlsafe
+from .negotiation import KEYS as NEGOTIATION_KEYS
+from .negotiation import check_brackets
+from .negotiation import read as read_negotiation
 from .schema import Reader
 
 CLAUSE_KEYS = ("id", "title", "kind", "paragraphs", "notes")
-ITEM_KEYS = ("text", "provenance", "points")
+ITEM_KEYS = ("text", "provenance", "points", *NEGOTIATION_KEYS)
 PROVENANCE_KEYS = ("source", "at", "relation", "substitutions", "budget", "pin", "note")
 RELATIONS = ("verbatim", "adapted", "new")
 KINDS = ("article", "preamble", "testimonium")
@@ -27,6 +30,7 @@ def load_clause(data: bytes, display_path: str, expected_id: str) -> Clause:
     tree = yamlsafe.load_bytes(data, display_path)
     diags: list[Diagnostic] = []
     r = Reader(display_path, diags)
+    r.source = data  # for positions inside texts (an unbalanced bracket)
     if tree is None:
         raise InputError(
             [Diagnostic(display_path, 1, 1, "error", "empty-file", "the clause file is empty")]
@@ -94,10 +98,14 @@ def _items(r: Reader, node, key_path: tuple, depth: int) -> tuple[Paragraph, ...
         text = r.string(text_node, "text")
         prov = _provenance(r, m.items.get("provenance"))
         points = _items(r, m.items.get("points"), key_path + (i, "points"), depth + 1)
+        neg = read_negotiation(r, m, what)
         if text is None or text_node is None:
             continue
+        check_brackets(r, text, text_node, r.source)
         tpos = Pos(r.path, text_node.line, text_node.col)
-        out.append(Paragraph(text, prov, points, Pos(r.path, m.line, m.col), tpos, key_path + (i,)))
+        out.append(
+            Paragraph(text, prov, points, Pos(r.path, m.line, m.col), tpos, key_path + (i,), neg)
+        )
     return tuple(out)
 
 

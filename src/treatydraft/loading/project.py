@@ -30,6 +30,7 @@ CONFIG_KEYS = (
     "default_budget",
     "coverage",
     "omitted",
+    "delegations",
 )
 LEVELS = ("error", "warning", "ignore")
 
@@ -187,7 +188,19 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
     elif om is not None:
         r.error(om, "wrong-type", "'omitted' must be a list")
     cfg["omitted"] = tuple(omitted)
+    cfg["delegations"], cfg["delegations_pos"] = _delegations(r, get("delegations"))
     return cfg
+
+
+def _delegations(r: Reader, node) -> tuple[dict, dict]:
+    """``delegations:`` (§12): code → name, and code → position of the code."""
+    if node is None:
+        return {}, {}
+    if not isinstance(node, yamlsafe.YMap):
+        r.error(node, "wrong-type", "'delegations' must map delegation codes to their names")
+        return {}, {}
+    names = r.string_map(node, "delegations")
+    return names, {c: Pos(CONFIG, node.keys[c].line, node.keys[c].col) for c in names}
 
 
 def _outline(r: Reader, node) -> tuple[OutlineEntry, ...]:
@@ -332,6 +345,8 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
         clauses={},
         sources_dir=cfg["sources"],
         coverage_pos=cfg["coverage_pos"],
+        delegations=cfg["delegations"],
+        delegations_pos=cfg["delegations_pos"],
     )
     return project, files, diags
 

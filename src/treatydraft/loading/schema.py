@@ -41,6 +41,7 @@ class Reader:
         self.path = path
         self.diags = diags
         self.offset = line_offset
+        self.source: str | bytes = ""  # the file's text, for positions inside a scalar
 
     def error(self, node, code: str, message: str) -> None:
         line = (node.line if node is not None else 1) + self.offset

@@ -230,3 +230,96 @@ def _normalise(data):
     if isinstance(data, list):
         return [_normalise(v) for v in data]
     return data
+
+
+def set_agreed(data: bytes, clause: Clause, locks: dict[tuple, str | None]) -> bytes:
+    """Return ``data`` with the ``agreed:`` lock of each item (by key path) set to its hash,
+    or removed (``None``, for a reopened paragraph). A new ``agreed:`` line goes right after
+    the item's ``status:`` line, at the same indentation; nothing else changes.
+
+    Raises :class:`InternalError` if the result does not load back to the same clause with
+    exactly the new locks.
+    """
+    text = data.decode("utf-8-sig")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    lines = text.split("\n")
+    edits: list[tuple] = []  # (line index, col, end, replacement | None to delete, insert?)
+    for item in clause.walk():
+        if item.key_path not in locks:
+            continue
+        lock = locks[item.key_path]
+        neg = item.negotiation
+        if neg is None or neg.agreed == lock:
+            continue
+        flow = neg.pos is not None and lines[neg.pos.line - 1][neg.pos.col - 1 : neg.pos.col] == "{"
+        if neg.agreed_pos is not None:
+            li, c0 = neg.agreed_pos.line - 1, neg.agreed_pos.col - 1
+            line = lines[li]
+            end = _scalar_end(line, c0)
+            if lock is not None:
+                quote = line[c0] if line[c0] in "'\"" else ""
+                edits.append((li, c0, end, f"{quote}{lock}{quote}", False))
+            elif flow:
+                raise InternalError(
+                    f"{clause.path}:{li + 1}:1: error[internal]: cannot remove 'agreed' from a flow mapping; remove it by hand"
+                )
+            else:
+                edits.append((li, None, None, None, False))
+            continue
+        if lock is None or neg.status_pos is None:
+            continue
+        li, c0 = neg.status_pos.line - 1, neg.status_pos.col - 1
+        if flow:
+            end = _scalar_end(lines[li], c0)
+            edits.append((li, end, end, f', agreed: "{lock}"', False))
+        else:
+            indent = " " * (neg.pos.col - 1 if neg.pos else 0)
+            edits.append((li, None, None, f"{indent}agreed: {lock}", True))
+    for li, c0, end, rep, insert in sorted(
+        edits, key=lambda e: (e[0], e[1] if e[1] is not None else 10**9), reverse=True
+    ):
+        if insert:
+            cr = "\r" if lines[li].endswith("\r") else ""
+            lines.insert(li + 1, rep + cr)
+        elif rep is None:
+            del lines[li]
+        else:
+            lines[li] = lines[li][:c0] + rep + lines[li][end:]
+    result = (b"\xef\xbb\xbf" if bom else b"") + "\n".join(lines).encode("utf-8")
+    try:
+        reread = load_clause(result, clause.path, clause.id)
+    except InputError as exc:
+        raise InternalError(
+            f"{clause.path}:1:1: error[internal]: writing agreed locks would break the file ({exc.diagnostics[0].message}); the file was not touched"
+        ) from None
+
+    def expected(p: Paragraph) -> Paragraph:
+        neg = p.negotiation
+        if neg is not None and p.key_path in locks:
+            neg = replace(neg, agreed=locks[p.key_path])
+        return replace(p, negotiation=neg, points=tuple(expected(x) for x in p.points))
+
+    want = replace(clause, paragraphs=tuple(expected(p) for p in clause.paragraphs))
+    if _with_negotiation(reread) != _with_negotiation(want):
+        raise InternalError(
+            f"{clause.path}:1:1: error[internal]: writing agreed locks would change more than the locks; the file was not touched"
+        )
+    return result
+
+
+def _with_negotiation(clause: Clause):
+    """:func:`clause_data` plus the position-free negotiation data of every item."""
+
+    def neg(p: Paragraph):
+        n = p.negotiation
+        if n is None:
+            return None
+        groups = None
+        if n.groups is not None:
+            groups = tuple(
+                tuple((o.text, o.proposer, o.supporters) for o in g.options) for g in n.groups
+            )
+        alts = tuple((a.label, a.text, a.proposer, a.supporters) for a in n.alternatives)
+        return (n.status, groups, alts, n.reservations, n.agreed)
+
+    return clause_data(clause), tuple(neg(p) for p in clause.walk())

@@ -462,6 +462,20 @@ def against_draft(
                     items.append(
                         ItemRedline(o[i].key, o[i].where, "removed", **deletion(o[i].text))
                     )
+        if old_clause is not None:  # negotiation: brackets lifted, agreed, reopened (§12)
+            from ..negotiation.changes import clause_changes
+
+            notes += clause_changes(
+                old_clause,
+                clause,
+                [
+                    (o[i].key, w[j].key)
+                    for i, j in plans[clause.id]
+                    if i is not None and j is not None
+                ],
+                lambda it: item_key(it.key_path),
+                lambda it: describe(it.key_path),
+            )
         if old_clause is None:
             status = "added"
         elif any(it.status != "unchanged" for it in items) or notes:

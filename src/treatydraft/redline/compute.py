@@ -277,9 +277,16 @@ def compare_with_source(
     its source text: the diff shown (``raw``: without rules) and the change measure of
     :mod:`treatydraft.measure`, which is always taken with the rules."""
     fields = compare_texts(source, text, rules=rules, names=names, raw=raw, timeout=timeout)
-    if raw or timeout != measure.TIMEOUT or fold(source) != source or fold(text) != text:
+    measured = measure.first_reading(text)
+    if (
+        raw
+        or timeout != measure.TIMEOUT
+        or fold(source) != source
+        or fold(text) != text
+        or measured != text
+    ):
         # the diff shown is not the one the measure reads: take the measure's own
-        m = measure.of_texts(source, text, rules, names)
+        m = measure.of_texts(source, measured, rules, names)
         fields.update(changed_words=m.changed, total_words=m.total)
     return fields
 

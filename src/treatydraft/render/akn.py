@@ -309,6 +309,8 @@ def _provenance(project: Project, draft: Draft, other, refs, derivations) -> Non
             href=f"#{eid}",
             relation=prov.relation if prov else "unstated",
         )
+        if row.status is not None:  # negotiation status (§12)
+            d.set("status", row.status)
         if row.source is None or prov is None:
             continue
         used[row.source] = None

@@ -174,6 +174,9 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
     epoch = (
         options.source_date_epoch if options.source_date_epoch is not None else source_date_epoch()
     )
+    from ..negotiation import docx as neg_docx
+    from ..negotiation.views import decorate
+
     v = view(draft, options.notes)
     doc = docx.Document(str(REFERENCE))
     body = doc.element.body
@@ -192,6 +195,10 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
     w = _Writer(body, style_ids)
     add = w.paragraph
 
+    decorate(v, draft)
+    notes = {fn["number"]: fn["text"] for fn in v["footnotes"]}
+    comments: list = []  # (first w:r, last w:r, text), added once the body is complete
+
     def items(seq, kind: str) -> None:
         for it in seq:
             text = it["text"]
@@ -205,12 +212,30 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
                 )
                 if kind != "article" and it["depth"] == 1:
                     style = kind
+            else:
+                style = kind if kind != "article" else "Treaty Text"
+            if it["notes"] or it["status"]:
+                p = add(f"{it['marker']}\t" if it["marker"] else "", style)
+                runs = [w.run(p, piece) for piece in it["pieces"]]
+                for n, first, last in it["notes"]:
+                    comments.append((runs[first], runs[last], notes[n]))
+                if it["status"]:
+                    neg_docx.shade(p, it["status"])
+                    neg_docx.tag(w, p, it["status"])
+                for alt in it["alternatives"]:
+                    p = add(f"{alt['marker']}\t", style)
+                    r = w.run(p, alt["raw"])
+                    if alt["note"]:
+                        comments.append((r, r, notes[alt["note"]]))
+            elif it["marker"]:
                 add(f"{it['marker']}\t{text}", style)
             else:
-                add(text, kind if kind != "article" else "Treaty Text")
+                add(text, style)
             items(it["points"], kind)
 
     add(v["title"], "Treaty Title")
+    if v["legend"]:
+        neg_docx.legend(w, v, "Provenance Note")
     items(v["preamble"], "Preamble")
     add(v["agreed"], "Preamble")
     for section in v["sections"]:
@@ -266,6 +291,8 @@ def render(draft: Draft, options: RenderOptions | None = None) -> bytes:
                 p = w.paragraph("", "Provenance Note", parent=tc)
                 w.run(p, text)  # ``paragraph.text = …`` always writes a w:r, even for ""
 
+    for first, last, text in comments:
+        neg_docx.comment(doc, doc._body, first, last, text, epoch)
     _set_core(doc, v["raw_title"], v["language"], epoch)
     _set_language(doc, v["language"])
     buf = io.BytesIO()

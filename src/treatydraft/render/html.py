@@ -16,7 +16,30 @@ TEMPLATE = "draft.html.j2"
 
 
 def context(draft: Draft, options: RenderOptions) -> dict:
-    return view(draft, options.notes)
+    from markupsafe import Markup, escape
+
+    from ..negotiation.views import decorate
+    from .common import walk_items
+
+    v = decorate(view(draft, options.notes), draft)
+    for it in walk_items(v):
+        if it["notes"]:
+            ends: dict[int, list[int]] = {}
+            for n, _first, last in it["notes"]:
+                ends.setdefault(last, []).append(n)
+            it["text"] = Markup("").join(
+                escape(piece) + Markup("").join(_ref(n) for n in ends.get(i, ()))
+                for i, piece in enumerate(it["pieces"])
+            )
+        for alt in it["alternatives"]:
+            alt["text"] = escape(alt["raw"]) + (_ref(alt["note"]) if alt["note"] else "")
+    return v
+
+
+def _ref(n: int):
+    from markupsafe import Markup
+
+    return Markup(f'<sup class="fnref"><a href="#fn-{n}" id="fnref-{n}">{n}</a></sup>')
 
 
 def render(draft: Draft, options: RenderOptions | None = None) -> bytes:

@@ -47,6 +47,23 @@ def context(draft: Draft, options: RenderOptions) -> dict:
 
     for it in walk_items(v):
         it["marker"] = md_marker(it["marker"])
+    from ..negotiation.views import decorate
+
+    decorate(v, draft)
+    for it in walk_items(v):
+        if it["notes"]:
+            ends: dict[int, list[int]] = {}
+            for n, _first, last in it["notes"]:
+                ends.setdefault(last, []).append(n)
+            it["text"] = "".join(
+                escape(piece) + "".join(f"[^{n}]" for n in ends.get(i, ()))
+                for i, piece in enumerate(it["pieces"])
+            )
+        for alt in it["alternatives"]:
+            alt["marker"] = escape(alt["marker"])
+            alt["text"] = escape(alt["raw"]) + (f"[^{alt['note']}]" if alt["note"] else "")
+    for fn in v["footnotes"]:
+        fn["text"] = escape(fn["text"])
     return v
 
 

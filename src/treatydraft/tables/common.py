@@ -35,6 +35,13 @@ SOURCE_COLUMNS = (
 COVERAGE_COLUMNS = ("Source provision", "Heading", "Status", "Reason")
 
 
+def relation(row: Row) -> str | None:
+    """``adapted``, or with a negotiation status ``adapted; bracketed`` (§12)."""
+    if row.status is None:
+        return row.relation
+    return f"{row.relation or DASH}; {row.status}"
+
+
 def cell(value) -> str:
     return DASH if value is None or value == "" else str(value)
 
@@ -45,7 +52,7 @@ def article_cells(row: Row) -> list[str]:
         for v in (
             row.provision,
             row.clause_id,
-            row.relation,
+            relation(row),
             row.source_short,
             row.source_provision,
             row.share_text(),
@@ -61,7 +68,7 @@ def source_cells(entry: SourceEntry, row: Row) -> list[str]:
             entry.display,
             row.provision,
             row.clause_id,
-            row.relation,
+            relation(row),
             row.share_text(),
             row.rules_text(),
         )

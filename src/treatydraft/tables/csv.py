@@ -52,7 +52,7 @@ def _row(group: str, r: Row) -> list[str]:
         "" if r.total is None else str(r.total),
         "" if share is None else f"{share:.4f}",
         "; ".join(f"{n}={'' if k is None else k}" for n, k in r.rules),
-        "",
+        f"status: {r.status}" if r.status else "",
         r.text,
     ]
 

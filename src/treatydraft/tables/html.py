@@ -30,7 +30,11 @@ def _table(head, rows, relation_col: int | None = None) -> list[str]:
     for row in rows:
         cells = []
         for i, v in enumerate(row):
-            cls = f' class="relation-{_e(v)}"' if i == relation_col and v != c.DASH else ""
+            cls = (
+                f' class="relation-{_e(v.split(";")[0])}"'
+                if i == relation_col and v != c.DASH
+                else ""
+            )
             cells.append(f"<td{cls}>{_e(v)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out += ["</tbody>", "</table>"]
