@@ -218,7 +218,8 @@ def build_output_fifo(root, mp):
 
 # --------------------------------------------------------------------------- 3 visible text
 
-OSC8 = "\\e]8;;https://evil.example\\e\\\\click\\e]8;;\\e\\\\ \\e[2J\\0 hidden\\rshown"
+# (square brackets are negotiation brackets in clause text: written \\] and \\[ for literals)
+OSC8 = "\\e\\\\]8;;https://evil.example\\e\\\\click\\e\\\\]8;;\\e\\\\ \\e\\\\[2J\\0 hidden\\rshown"
 
 
 def escapes_in_text_shown(root, mp):
