@@ -28,6 +28,7 @@ def commands() -> list[tuple[str, ...]]:
 
 def test_the_commands_are_the_designed_ones():
     assert commands() == [
+        ("amend", "apply"),
         ("build",),
         ("check",),
         ("export",),
@@ -49,6 +50,13 @@ def test_help_shows_an_example_and_the_readme_documents_it(cli, command):
     assert result.exit_code == 0
     assert "Example: treatydraft " + " ".join(command) in " ".join(result.output.split())
     assert f"treatydraft {' '.join(command)}" in README
+
+
+def test_amend_itself_shows_an_example_and_the_readme_documents_it(cli):
+    result = cli("amend", "--help")
+    assert result.exit_code == 0
+    assert "Example: treatydraft amend --against" in " ".join(result.output.split())
+    assert "treatydraft amend --against" in README
 
 
 def test_python_dash_m_runs_the_same_cli():

@@ -380,3 +380,25 @@ def negotiation_status(project: Project, *, against: str | None = None, fmt: str
         other = load_directory(value) if mode == "dir" else load_revision(project, value)
         now = st.compare(now, st.status(other), against)
     return st.render(now, fmt)
+
+
+# --------------------------------------------------------------------------- amend
+
+
+def amend(project: Project, against: str, **options) -> str | bytes:
+    """The amendment list from the draft at ``against`` to this one (see
+    :func:`treatydraft.amend.run.amend`)."""
+    from .amend.run import amend as _amend
+
+    if options.get("out") is not None:
+        from .output_guard import check_output
+
+        check_output(project, options["out"])  # never over a device, link or project input
+    return _amend(project, against, **options)
+
+
+def amend_apply(project: Project, file: str | Path, *, check: bool = False):
+    """Apply an amendment list to the clause files (see :func:`treatydraft.amend.run.apply_file`)."""
+    from .amend.run import apply_file
+
+    return apply_file(project, file, check=check)

@@ -570,6 +570,94 @@ def export(
     _emit(data, out)
 
 
+amend_app = typer.Typer(rich_markup_mode=None)
+app.add_typer(amend_app, name="amend")
+
+
+@amend_app.callback(invoke_without_command=True)
+def amend(
+    ctx: typer.Context,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            metavar="REV|DIR",
+            help="The earlier draft: an existing directory (another project) or a git revision of this project, e.g. HEAD~1.",
+            show_default=False,
+        ),
+    ] = None,
+    style: Annotated[str, typer.Option("--style", help="un or eu.")] = "un",
+    fmt: Annotated[
+        str, typer.Option("--format", help="term, md, json, docx (needs --out) or akn.")
+    ] = "term",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write to this file (atomically) instead of stdout.", show_default=False
+        ),
+    ] = None,
+    proposer: Annotated[
+        str | None,
+        typer.Option(
+            "--proposer",
+            help="Who tables the amendments (e.g. a delegation code).",
+            show_default=False,
+        ),
+    ] = None,
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Numbered instructions that turn the earlier draft into the current one.
+
+    Words replaced, deleted or inserted; whole paragraphs and points replaced (when more
+    than amend_threshold of their words changed), inserted or deleted; articles inserted
+    or deleted; the renumbering that follows. The instructions are read back and applied
+    to the earlier draft before anything is printed: a mismatch exits 2.
+
+    Example: treatydraft amend --against HEAD~1 --style un --format md --out amendments.md
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from . import api
+
+    if against is None:
+        _err("treatydraft: error: amend needs --against REV|DIR (the earlier draft)")
+        raise typer.Exit(2)
+    project = _project(directory)
+    data = _run(api.amend, project, against, style=style, fmt=fmt, out=out, proposer=proposer)
+    _emit(data, out)
+
+
+@amend_app.command("apply")
+def amend_apply(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="An amendment list (term, md or json), as written by 'amend' or edited by hand."
+        ),
+    ],
+    check: Annotated[
+        bool, typer.Option("--check", help="Check that every instruction applies; write nothing.")
+    ] = False,
+    directory: ProjectDir = Path("."),
+) -> None:
+    """Apply amendment instructions to the clause files.
+
+    Every instruction must anchor (its words there, once, or with "where it first occurs"
+    / "each time it occurs"); otherwise one error line per instruction and nothing is
+    written. Untouched lines of clause files keep their comments, quotes and layout.
+
+    Example: treatydraft amend apply amendments.md --check
+    """
+    from . import api
+
+    project = _project(directory)
+    changed = _run(api.amend_apply, project, file, check=check)
+    for verb, rel in changed:
+        typer.echo(f"would have {verb} {rel}" if check else f"{verb} {rel}")
+    if not changed:
+        typer.echo("nothing to change")
+
+
 def _on_terminate(signum, _frame) -> None:
     """SIGTERM ends the run like Ctrl-C: ``finally`` blocks run, so a write in progress removes
     its temporary file and worker processes are ended."""

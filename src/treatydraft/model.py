@@ -162,6 +162,7 @@ class Project:
     coverage_pos: dict = field(
         default_factory=dict
     )  # source id → (Pos of its key, (Pos of each range, …))
+    amend_threshold: float = 0.5  # `amend`: replace a whole unit when more than this share changed
     delegations: dict = field(default_factory=dict)  # code → name (§12)
     delegations_pos: dict = field(default_factory=dict)  # code → Pos of its key
 

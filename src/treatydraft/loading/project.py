@@ -28,6 +28,7 @@ CONFIG_KEYS = (
     "substitutions",
     "checks",
     "default_budget",
+    "amend_threshold",
     "coverage",
     "omitted",
     "delegations",
@@ -90,6 +91,16 @@ def read_config(root: Path, diags: list[Diagnostic]) -> dict:
             f"default_budget must be between 0 and 1 (a share of words), not {budget:g}",
         )
     cfg["default_budget"] = 0.25 if budget is None else budget
+    threshold = (
+        r.number(get("amend_threshold"), "amend_threshold") if "amend_threshold" in m.items else 0.5
+    )
+    if threshold is not None and not 0 <= threshold <= 1:
+        r.error(
+            get("amend_threshold"),
+            "schema",
+            f"amend_threshold must be between 0 and 1 (a share of words), not {threshold:g}",
+        )
+    cfg["amend_threshold"] = 0.5 if threshold is None else threshold
     cfg["outline"] = _outline(r, get("outline"))
     rules = {}
     subs = get("substitutions")
@@ -345,6 +356,7 @@ def load_base(root: Path) -> tuple[Project | None, list[tuple[Path, str, str]], 
         clauses={},
         sources_dir=cfg["sources"],
         coverage_pos=cfg["coverage_pos"],
+        amend_threshold=cfg["amend_threshold"],
         delegations=cfg["delegations"],
         delegations_pos=cfg["delegations_pos"],
     )
