@@ -264,11 +264,16 @@ def align(old: Sequence[_Entry], new: Sequence[_Entry]) -> list[tuple[int | None
     diagonal is searched, so time and memory stay linear in the number of items.
     """
     n, m = len(old), len(new)
+
+    def same(a, b) -> bool:  # callers may align objects that only have ``words``
+        text = getattr(a, "text", None)
+        return text is not None and text == getattr(b, "text", None)
+
     head = 0
-    while head < min(n, m) and old[head].text == new[head].text:
+    while head < min(n, m) and same(old[head], new[head]):
         head += 1
     tail = 0
-    while tail < min(n, m) - head and old[n - 1 - tail].text == new[m - 1 - tail].text:
+    while tail < min(n, m) - head and same(old[n - 1 - tail], new[m - 1 - tail]):
         tail += 1
     middle = _align_band(old[head : n - tail], new[head : m - tail])
     steps: list[tuple[int | None, int | None]] = [(k, k) for k in range(head)]
