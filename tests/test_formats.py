@@ -127,7 +127,7 @@ def _render(fmt: Format, root: Path, tmp_path: Path) -> str | bytes:
         return normalise_document_xml(data) if fmt.name == "docx" else normalise_text(data)
     if fmt.family == "redline":
         out = tmp_path / f"r.{fmt.extension}" if not fmt.stdout else None
-        data = api.redline(project, fmt=fmt.name, out=out)
+        data = api.redline(project, fmt=fmt.name, out=out).data
         return redline_docx(data) if fmt.name == "docx" else data
     if fmt.family == "table":
         data = render(build_table(project), "article")

@@ -143,7 +143,7 @@ def _by_check(project) -> dict:
 
 
 def _by_redline(project) -> dict:
-    data = json.loads(api.redline(project, fmt="json"))
+    data = json.loads(api.redline(project, fmt="json").data)
     out = {}
     for c in data["clauses"]:
         for i in c["items"]:
@@ -157,7 +157,7 @@ def _by_table_and_export(project) -> tuple[dict, dict]:
 
     table, export = {}, {}
     rows = build_table(project).rows
-    xml = etree.fromstring(api.export_akn(project))
+    xml = etree.fromstring(api.export_akn(project).data)
     derivations = xml.findall(".//{urn:x-treatydraft:provenance:1}derivation")
     assert len(derivations) == len(rows)
     seen: dict[str, int] = {}

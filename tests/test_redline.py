@@ -83,8 +83,8 @@ def test_whole_bundled_treaty_renders_in_every_format(treaty: Path, tmp_path: Pa
     # every paragraph and point of every outline clause, each rebuilding both its texts
     expected = [(i.old, i.new) for i in model.items()]
     assert len(expected) == sum(len(list(c.walk())) for c in project.clauses.values())
-    assert rl_html.extract(api.redline(project, fmt="html")) == expected
-    doc = json.loads(api.redline(project, fmt="json"))
+    assert rl_html.extract(api.redline(project, fmt="html").data) == expected
+    doc = json.loads(api.redline(project, fmt="json").data)
     got = [
         ("".join(op["old"] for op in i["ops"]), "".join(op["new"] for op in i["ops"]))
         for c in doc["clauses"]
@@ -93,9 +93,9 @@ def test_whole_bundled_treaty_renders_in_every_format(treaty: Path, tmp_path: Pa
     assert got == expected
     headings = [c.heading for c in model.clauses]
     for fmt in ("term", "md"):
-        text = api.redline(project, fmt=fmt)
+        text = api.redline(project, fmt=fmt).data
         assert [h for h in headings if h not in text] == []
-    data = api.redline(project, fmt="docx", out=tmp_path / "all.docx")
+    data = api.redline(project, fmt="docx", out=tmp_path / "all.docx").data
     assert (tmp_path / "all.docx").read_bytes() == data
     assert rl_docx.extract(data) == expected
 
@@ -176,9 +176,9 @@ def test_integrity_failure_writes_nothing_and_exits_2(
 
 def test_term_colour_only_on_a_terminal_and_never_with_no_color(small: Path) -> None:
     project = api.load_project(small)
-    coloured = api.redline(project, ["cooperation"], color=True)
+    coloured = api.redline(project, ["cooperation"], color=True).data
     assert "\x1b[31;9mCommission\x1b[0m" in coloured and "[-" not in coloured
-    assert "\x1b[" not in api.redline(project, ["cooperation"], color=False)
+    assert "\x1b[" not in api.redline(project, ["cooperation"], color=False).data
     env = dict(os.environ, NO_COLOR="1")
     script = "import pty,sys; pty.spawn([sys.argv[1], '-m', 'treatydraft', 'redline', 'cooperation', '-C', sys.argv[2]])"
     out = subprocess.run(
@@ -200,7 +200,7 @@ def test_term_colour_only_on_a_terminal_and_never_with_no_color(small: Path) -> 
 
 def test_json_schema_fields(small: Path) -> None:
     project = api.load_project(small)
-    doc = json.loads(api.redline(project, fmt="json"))
+    doc = json.loads(api.redline(project, fmt="json").data)
     assert doc["schema"] == "treatydraft-redline" and doc["version"] == 1
     assert doc["against"] == {"kind": "source", "ref": None} and doc["approximate"] is False
     scope = doc["clauses"][0]
@@ -247,12 +247,12 @@ def _normalised_document_xml(data: bytes) -> str:
     ],
 )
 def test_golden_text_formats(small: Path, fmt: str, name: str, golden) -> None:
-    golden(GOLDEN / name, api.redline(api.load_project(small), fmt=fmt))
+    golden(GOLDEN / name, api.redline(api.load_project(small), fmt=fmt).data)
 
 
 def test_golden_docx_document_xml(small: Path, tmp_path: Path, monkeypatch, golden) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # dates are normalised, not fixed
-    data = api.redline(api.load_project(small), fmt="docx", out=tmp_path / "r.docx")
+    data = api.redline(api.load_project(small), fmt="docx", out=tmp_path / "r.docx").data
     golden(GOLDEN / "small.document.xml", _normalised_document_xml(data))
 
 
@@ -264,8 +264,8 @@ def test_docx_is_real_tracked_changes_and_deterministic(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     project = api.load_project(small)
-    a = api.redline(project, fmt="docx", out=tmp_path / "a.docx")
-    b = api.redline(project, fmt="docx", out=tmp_path / "b.docx")
+    a = api.redline(project, fmt="docx", out=tmp_path / "a.docx").data
+    b = api.redline(project, fmt="docx", out=tmp_path / "b.docx").data
     assert a == b
     with zipfile.ZipFile(io.BytesIO(a)) as z:
         assert all(i.date_time == (2023, 11, 14, 22, 13, 20) for i in z.infolist())

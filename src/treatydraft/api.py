@@ -13,7 +13,7 @@ from pathlib import Path
 from . import formats
 from . import outputs as _outputs
 from .diagnostics import Report
-from .errors import Findings, UsageError
+from .errors import UsageError
 from .lookup import lookup as lookup
 from .model import Project
 from .newclause import CLAUSE_ID as CLAUSE_ID
@@ -25,6 +25,12 @@ from .pinning import PinResult as PinResult
 from .pinning import pin as pin
 from .project_init import InitResult as InitResult
 from .project_init import init_project as init_project
+from .results import AmendApplied as AmendApplied
+from .results import Rendered as Rendered
+from .results import SourceEntry as SourceEntry
+from .results import SourceOrigin as SourceOrigin
+from .results import SourcesList as SourcesList
+from .results import SourceText as SourceText
 
 
 def load_project(start: str | Path = ".") -> Project:
@@ -81,28 +87,20 @@ def check_path(start: str | Path = ".", *, strict: bool = False) -> CheckResult:
 # --------------------------------------------------------------------------- sources
 
 
-@dataclass(frozen=True)
-class SourceEntry:
-    id: str
-    short: str
-    title: str
-    addresses: tuple[str, ...]
-    partial: bool
-    included: str | None
-
-
-def list_sources(project: Project) -> list[SourceEntry]:
-    return [
-        SourceEntry(
-            s.id,
-            s.short,
-            s.title,
-            tuple(a.address for a in s.articles + s.recitals),
-            s.partial,
-            s.meta.get("included"),
+def list_sources(project: Project) -> SourcesList:
+    return SourcesList(
+        tuple(
+            SourceEntry(
+                s.id,
+                s.short,
+                s.title,
+                tuple(a.address for a in s.articles + s.recitals),
+                s.partial,
+                s.meta.get("included"),
+            )
+            for s in sorted(project.sources.values(), key=lambda s: s.id)
         )
-        for s in sorted(project.sources.values(), key=lambda s: s.id)
-    ]
+    )
 
 
 # --------------------------------------------------------------------------- build
@@ -223,10 +221,10 @@ def redline(
     out: str | Path | None = None,
     timeout: float = 2.0,
     progress=None,
-) -> str | bytes:
+) -> Rendered:
     """Render a redline, verified to rebuild both sides; with ``out``, also write it atomically.
 
-    Returns the output (``bytes`` for docx).  Raises :class:`UsageError` for bad
+    Returns the output (``.data``: ``bytes`` for docx).  Raises :class:`UsageError` for bad
     arguments and :class:`~treatydraft.errors.InternalError` when the output does not
     rebuild its texts (nothing is written then). ``progress``: called once per clause
     compared against the source.
@@ -243,7 +241,11 @@ def redline(
     data = render(model, fmt, color=color and out is None)
     if out is not None:
         _outputs.write(out, data)
-    return data
+    return Rendered(data, _path(out))
+
+
+def _path(out: str | Path | None) -> Path | None:
+    return Path(out) if out is not None else None
 
 
 # --------------------------------------------------------------------------- table / export
@@ -255,7 +257,7 @@ EXPORT_FORMATS = formats.names("export")
 
 def table(
     project: Project, fmt: str = "md", *, by: str = "article", out: str | Path | None = None
-) -> bytes:
+) -> Rendered:
     """The correlation table (treaty provision ↔ source provision, and the coverage of the
     sources under ``coverage:``) in ``fmt``; with ``out``, also written atomically.
 
@@ -269,12 +271,13 @@ def table(
     data = FORMATTERS[fmt](build_table(project), by)
     if out is not None:
         _outputs.write(out, data)
-    return data
+    return Rendered(data, _path(out))
 
 
 def _guard(project: Project, out: str | Path | None) -> None:
     """Before anything is rendered: a non-character in the text is a finding (never silently
     dropped from an output), and ``out`` must be a plain file that is no project input."""
+    from .errors import Findings
     from .output_guard import check_output
     from .provenance import noncharacter_findings
 
@@ -296,25 +299,27 @@ def table_args(fmt: str, by: str, out: str | Path | None) -> None:
 
 def export(
     project: Project, fmt: str = "akn", *, out: str | Path | None = None, date=None
-) -> bytes:
+) -> Rendered:
     """The assembled draft in an export format of the registry (``akn``: an Akoma Ntoso 3.0
     ``act``, UTF-8 XML); with ``out``, also written atomically. ``date`` (a
     :class:`datetime.date`) defaults to ``SOURCE_DATE_EPOCH`` or today. Missing or repeated
-    outline entries and dangling references raise :class:`Findings`."""
+    outline entries and dangling references are findings (``report``, exit 1): nothing is
+    rendered or written then."""
     from .provenance import draft_blockers
 
     render = formats.renderer(formats.get("export", fmt))
-    blockers = draft_blockers(project)
-    if blockers:
-        raise Findings(blockers)
+    report = Report()
+    report.extend(draft_blockers(project))
+    if report.diagnostics:
+        return Rendered(b"", None, report)
     _guard(project, out)
     data = render(project, date=date)
     if out is not None:
         _outputs.write(out, data)
-    return data
+    return Rendered(data, _path(out), report)
 
 
-def export_akn(project: Project, *, out: str | Path | None = None, date=None) -> bytes:
+def export_akn(project: Project, *, out: str | Path | None = None, date=None) -> Rendered:
     """:func:`export` in Akoma Ntoso."""
     return export(project, "akn", out=out, date=date)
 
@@ -333,7 +338,8 @@ def import_source(
 ):
     """Read an official text (FILE, https URL or ``celex:NUMBER``) into ``sources/<id>.md`` of
     the project at or above ``start`` (§11). The text is read and parsed before the project is
-    loaded. Returns an :class:`treatydraft.importing.importer.ImportResult`."""
+    loaded. Returns an :class:`treatydraft.importing.importer.ImportResult` (exit 1 with
+    ``check`` when the source would change)."""
     from .importing.importer import read_document, run_import
 
     read = read_document(ref, lang, fetcher)
@@ -349,7 +355,7 @@ def import_source(
     )
 
 
-def source_origin(project: Project, sid: str) -> list[tuple[str, str]]:
+def source_origin(project: Project, sid: str) -> SourceOrigin:
     """The identifying front matter of a source, origin last: ``[(key, value), …]``."""
     src = project.sources.get(sid)
     if src is None:
@@ -357,13 +363,15 @@ def source_origin(project: Project, sid: str) -> list[tuple[str, str]]:
             f"unknown source '{sid}' (sources: {', '.join(sorted(project.sources)) or 'none'})"
         )
     keys = ("id", "short", "title", "celex", "eli", "frbr", "language", "origin")
-    return [(k, str(src.meta[k])) for k in keys if src.meta.get(k)]
+    return SourceOrigin(tuple((k, str(src.meta[k])) for k in keys if src.meta.get(k)))
 
 
 # --------------------------------------------------------------------------- negotiation status
 
 
-def negotiation_status(project: Project, *, against: str | None = None, fmt: str = "term") -> str:
+def negotiation_status(
+    project: Project, *, against: str | None = None, fmt: str = "term"
+) -> Rendered:
     """Per clause the bracket groups, options, alternatives and paragraphs by status, the
     totals, and with ``against`` (a git revision or a project directory) the change since
     that draft (§12). Raises :class:`UsageError` for a bad format or revision."""
@@ -379,13 +387,20 @@ def negotiation_status(project: Project, *, against: str | None = None, fmt: str
             raise UsageError("status --against needs a git revision or a project directory")
         other = load_directory(value) if mode == "dir" else load_revision(project, value)
         now = st.compare(now, st.status(other), against)
-    return st.render(now, fmt)
+    return Rendered(st.render(now, fmt))
 
 
 # --------------------------------------------------------------------------- amend
 
 
-def amend(project: Project, against: str, **options) -> str | bytes:
+def amend_args(against: str | None) -> str:
+    """``against``, or :class:`UsageError` when it is missing."""
+    if against is None:
+        raise UsageError("amend needs --against REV|DIR (the earlier draft)")
+    return against
+
+
+def amend(project: Project, against: str | None, **options) -> Rendered:
     """The amendment list from the draft at ``against`` to this one (see
     :func:`treatydraft.amend.run.amend`)."""
     from .amend.run import amend as _amend
@@ -394,11 +409,12 @@ def amend(project: Project, against: str, **options) -> str | bytes:
         from .output_guard import check_output
 
         check_output(project, options["out"])  # never over a device, link or project input
-    return _amend(project, against, **options)
+    data = _amend(project, amend_args(against), **options)
+    return Rendered(data, _path(options.get("out")))
 
 
-def amend_apply(project: Project, file: str | Path, *, check: bool = False):
+def amend_apply(project: Project, file: str | Path, *, check: bool = False) -> AmendApplied:
     """Apply an amendment list to the clause files (see :func:`treatydraft.amend.run.apply_file`)."""
     from .amend.run import apply_file
 
-    return apply_file(project, file, check=check)
+    return AmendApplied(tuple(apply_file(project, file, check=check)), check)

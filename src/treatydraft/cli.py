@@ -74,16 +74,26 @@ def _run(fn, *args, **kwargs):
         raise typer.Exit(2) from None
 
 
-def _emit(data: str | bytes, out: Path | None, *, escape: bool = True) -> None:
-    """Say where the output went, or print it (``escape=False``: already escaped, in colour)."""
-    if out is not None:
-        _out(f"wrote {out}")
-        return
-    text = data.decode("utf-8") if isinstance(data, bytes) else data
-    if escape:
-        _out(text, nl=False)
-    else:
-        typer.echo(text, nl=False)
+def _emit(result, *, escape: str = "visible") -> None:
+    """Print the findings, or say where the output went, or print it; exit with its code.
+
+    ``escape``: ``visible`` shows control characters as ``⟨U+XXXX⟩``, ``json`` as ``\\uXXXX``
+    (the same data), ``none`` for text already escaped (a colour redline)."""
+    for d in result.report.sorted():
+        _err(d.format())
+    if result.exit_code == 0 and result.out is not None:
+        _out(f"wrote {result.out}")
+    elif result.exit_code == 0:
+        text = result.text
+        if escape == "json":
+            from .display import json_safe
+
+            typer.echo(json_safe(text), nl=False)
+        elif escape == "visible":
+            _out(text, nl=False)
+        else:
+            typer.echo(text, nl=False)
+    raise typer.Exit(result.exit_code)
 
 
 PROGRESS_MIN_CLAUSES = 200  # a progress bar for long work, on a terminal only (§5)
@@ -222,10 +232,12 @@ def sources_list(directory: ProjectDir = Path(".")) -> None:
     from . import api
 
     project = _project(directory)
-    for s in api.list_sources(project):
+    result = api.list_sources(project)
+    for s in result.sources:
         part = f" (partial: {s.included})" if s.partial else ""
         _out(f"{s.id}  {s.short}{part}")
         _out(f"    articles: {', '.join(s.addresses)}")
+    raise typer.Exit(result.exit_code)
 
 
 @sources_app.command("show")
@@ -251,19 +263,22 @@ def sources_show(
 
     project = _project(directory)
     if origin:
-        for key, value in _run(api.source_origin, project, ref.partition(":")[0]):
+        found = _run(api.source_origin, project, ref.partition(":")[0])
+        for key, value in found.fields:
             if "\n" in value.strip():
                 _out(f"{key}:")
                 for line in value.strip().splitlines():
                     _out(f"  {line}")
             else:
                 _out(f"{key}: {value.strip()}")
-        return
-    src, node = _run(api.lookup, project, ref)
+        raise typer.Exit(found.exit_code)
+    shown = _run(api.lookup, project, ref)
+    node = shown.node
     heading = f" — {node.heading}" if node.heading else ""
-    _out(f"{src.short}, {addresses.display(node.address)}{heading}")
+    _out(f"{shown.source.short}, {addresses.display(node.address)}{heading}")
     _out("")
     _out(node.full_text())
+    raise typer.Exit(shown.exit_code)
 
 
 @sources_app.command("import")
@@ -320,7 +335,7 @@ def sources_import(
         _out(f"not imported: {item}")
     for item in r.doc.unplaced:
         _out(f"could not place: {item}")
-    raise typer.Exit(1 if check_only and r.changed else 0)
+    raise typer.Exit(r.exit_code)
 
 
 @app.command()
@@ -466,7 +481,7 @@ def redline(
     with _progress(
         count, "comparing", enabled=against == "source" and count >= PROGRESS_MIN_CLAUSES
     ) as tick:
-        data = _run(
+        result = _run(
             api.redline,
             project,
             clauses or None,
@@ -477,11 +492,7 @@ def redline(
             out=out,
             progress=tick,
         )
-    if fmt == "json" and out is None:
-        from .display import json_safe
-
-        data = json_safe(data if isinstance(data, str) else data.decode("utf-8"))
-    _emit(data, out, escape=not color and fmt != "json")
+    _emit(result, escape="json" if fmt == "json" else ("none" if color else "visible"))
 
 
 @app.command()
@@ -506,7 +517,7 @@ def status(
     from . import api
 
     project = _project(directory)
-    typer.echo(_run(api.negotiation_status, project, against=against, fmt=fmt), nl=False)
+    _emit(_run(api.negotiation_status, project, against=against, fmt=fmt))
 
 
 @app.command()
@@ -540,8 +551,7 @@ def table(
 
     _run(api.table_args, fmt, by, out)
     project = _project(directory)
-    data = _run(api.table, project, fmt, by=by, out=out)
-    _emit(data, out)
+    _emit(_run(api.table, project, fmt, by=by, out=out))
 
 
 @app.command()
@@ -566,8 +576,7 @@ def export(
 
     _run(formats.get, "export", fmt)
     project = _project(directory)
-    data = _run(api.export, project, fmt, out=out)
-    _emit(data, out)
+    _emit(_run(api.export, project, fmt, out=out))
 
 
 amend_app = typer.Typer(rich_markup_mode=None)
@@ -619,12 +628,9 @@ def amend(
         return
     from . import api
 
-    if against is None:
-        _err("treatydraft: error: amend needs --against REV|DIR (the earlier draft)")
-        raise typer.Exit(2)
+    _run(api.amend_args, against)
     project = _project(directory)
-    data = _run(api.amend, project, against, style=style, fmt=fmt, out=out, proposer=proposer)
-    _emit(data, out)
+    _emit(_run(api.amend, project, against, style=style, fmt=fmt, out=out, proposer=proposer))
 
 
 @amend_app.command("apply")
@@ -651,11 +657,12 @@ def amend_apply(
     from . import api
 
     project = _project(directory)
-    changed = _run(api.amend_apply, project, file, check=check)
-    for verb, rel in changed:
-        typer.echo(f"would have {verb} {rel}" if check else f"{verb} {rel}")
-    if not changed:
+    result = _run(api.amend_apply, project, file, check=check)
+    for verb, rel in result.changed:
+        typer.echo(f"would have {verb} {rel}" if result.check else f"{verb} {rel}")
+    if not result.changed:
         typer.echo("nothing to change")
+    raise typer.Exit(result.exit_code)
 
 
 def _on_terminate(signum, _frame) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from . import addresses
 from .errors import UsageError
-from .model import Project, Source, SourceNode
+from .model import Project
+from .results import SourceText
 
 
-def lookup(project: Project, ref: str) -> tuple[Source, SourceNode]:
+def lookup(project: Project, ref: str) -> SourceText:
     """``"dir-2011-93-eu:25(1)"`` → the source and node it names (raises :class:`UsageError`)."""
     from .loading.sources import missing
 
@@ -25,4 +26,4 @@ def lookup(project: Project, ref: str) -> tuple[Source, SourceNode]:
     node = src.index.get(canon)
     if node is None:
         raise UsageError(missing(src, canon))
-    return src, node
+    return SourceText(src, node)

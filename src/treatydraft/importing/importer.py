@@ -34,6 +34,12 @@ class ImportResult:
     written: bool
     changed_articles: list[str] = field(default_factory=list)  # "Art. 3 (changed)", …
     failing_pins: list[str] = field(default_factory=list)  # diagnostic-style lines
+    check: bool = False  # --check: nothing written, the file only compared
+
+    @property
+    def exit_code(self) -> int:
+        """1 with ``check`` when the source would change, else 0."""
+        return 1 if self.check and self.changed else 0
 
 
 def read_ref(ref: str, lang: str, fetcher: Callable | None = None) -> tuple[bytes, str, dict]:
@@ -210,7 +216,9 @@ def run_import(
             ]
         ) from None
     _check_round_trip(doc, src, rel)
-    result = ImportResult(sid, rel, doc, counts(src, doc), old is not None, new_bytes != old, False)
+    result = ImportResult(
+        sid, rel, doc, counts(src, doc), old is not None, new_bytes != old, False, check=check
+    )
     if project is not None and sid in project.sources:
         result.changed_articles = changed_articles(project.sources[sid], src)
         result.failing_pins = failing_pins(project, sid, src)
