@@ -77,7 +77,16 @@ def pytest_terminal_summary(terminalreporter):
     passed = sum(1 for r in stats.get("passed", []) if "test_hostile.py::" in r.nodeid)
     failed = sum(1 for r in stats.get("failed", []) if "test_hostile.py::" in r.nodeid)
     if passed or failed:
-        terminalreporter.write_line(f"hostile cases: {passed} passed / {passed + failed} total")
+        scenarios = sum(
+            1
+            for key in ("passed", "failed")
+            for r in stats.get(key, [])
+            if "test_hostile.py::test_scenario[" in r.nodeid
+        )
+        terminalreporter.write_line(
+            f"hostile cases: {passed} passed / {passed + failed} total"
+            + (f" (issue-12 scenarios: {scenarios})" if scenarios else "")
+        )
 
 
 # --------------------------------------------------------------------------- golden files

@@ -52,9 +52,9 @@ def parsed_files():
     seen: list[str] = []
     real = cache._check_files
 
-    def spy(base, digests, chunk):
+    def spy(base, digests, chunk, deadline=None):
         seen.extend(rel for rel, _cid, _data in chunk)
-        return real(base, digests, chunk)
+        return real(base, digests, chunk, deadline)
 
     cache._check_files = spy
     try:

@@ -162,8 +162,13 @@ def build(
     report.extend(draft_blockers(project))
     if report.errors:
         return BuildResult((), report, check)
+    from .output_guard import check_build_folder, check_output
+
     root = Path(project.root)
     out_dir = Path(out) if out is not None else root / "build"
+    check_build_folder(project, out_dir, default=out is None)
+    for fmt in formats:
+        check_output(project, out_dir / f"{name}.{EXTENSIONS[fmt]}")
     options = RenderOptions(
         notes=notes,
         template_dirs=(str(root / "templates"),),
@@ -244,6 +249,7 @@ def redline(
     spec = formats.get("redline", fmt)
     if not spec.stdout and out is None:
         raise UsageError(f"--format {fmt} writes a file; give --out FILE.{spec.extension}")
+    _guard(project, out)
     model = redline_model(
         project, clause_ids, against=against, raw=raw, timeout=timeout, progress=progress
     )
@@ -277,10 +283,25 @@ def table(
     from .tables import FORMATTERS
 
     table_args(fmt, by, out)
+    _guard(project, out)
     data = FORMATTERS[fmt](build_table(project), by)
     if out is not None and str(out) != "-":  # "-": standard output, the caller prints
         _outputs.write(out, data)
     return Rendered(data, _path(out))
+
+
+def _guard(project: Project, out: str | Path | None) -> None:
+    """Before anything is rendered: a non-character in the text is a finding (never silently
+    dropped from an output), and ``out`` must be a plain file that is no project input."""
+    from .errors import Findings
+    from .output_guard import check_output
+    from .provenance import noncharacter_findings
+
+    blockers = noncharacter_findings(project)
+    if blockers:
+        raise Findings(blockers)
+    if out is not None:
+        check_output(project, out)
 
 
 def table_args(fmt: str, by: str, out: str | Path | None) -> None:
@@ -307,6 +328,7 @@ def export(
     report.extend(draft_blockers(project))
     if report.diagnostics:
         return Rendered(b"", None, report)
+    _guard(project, out)
     data = render(project, date=date)
     if out is not None:
         _outputs.write(out, data)
@@ -399,6 +421,10 @@ def amend(project: Project, against: str | None, **options) -> Rendered:
     :func:`treatydraft.amend.run.amend`)."""
     from .amend.run import amend as _amend
 
+    if options.get("out") is not None:
+        from .output_guard import check_output
+
+        check_output(project, options["out"])  # never over a device, link or project input
     data = _amend(project, amend_args(against), **options)
     return Rendered(data, _path(options.get("out")))
 

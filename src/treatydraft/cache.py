@@ -39,6 +39,7 @@ import json
 import os
 import stat
 import sys
+import time
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -596,11 +597,11 @@ def cached_check(start: str | Path) -> tuple[list[Diagnostic], int, int]:
     return _slow(root, folder, secret, fp)
 
 
-def _uncached(root: Path) -> tuple[list[Diagnostic], int, int]:
+def _uncached(root: Path, loaded=None) -> tuple[list[Diagnostic], int, int]:
     from .api import _levelled
     from .provenance import check_root
 
-    diagnostics, base, clauses = check_root(root)
+    diagnostics, base, clauses = check_root(root, loaded)
     report = _levelled(diagnostics, base)
     return report.diagnostics, clauses, len(base.sources) if base else 0
 
@@ -611,12 +612,14 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
     from .loading import yamlsafe
     from .loading.project import load_base
     from .parallel import map_chunks
-    from .provenance import project_findings
+    from .provenance import CHECK_BUDGET_S, _budget_spent, project_findings
 
+    deadline = time.monotonic() + CHECK_BUDGET_S  # the whole run, as check_root has it
     seen: dict[str, bytes] = {}
     base, files, base_diags = load_base(root, seen)
     if base_diags or base is None or CONFIG not in seen:
-        return _uncached(root)  # the config or a source cannot be loaded: nothing to cache
+        # the config or a source cannot be loaded: nothing to cache (nor to load again)
+        return _uncached(root, (base, files, base_diags))
     config = seen[CONFIG]
     run_key = _RunKey(fp, root, base.sources_dir, config)
     for rel, data in seen.items():
@@ -667,7 +670,7 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
     if misses:
 
         def work(chunk):
-            return _check_files(base, src_digest, chunk)
+            return _check_files(base, src_digest, chunk, deadline)
 
         model_keys = {rel: _model_key(fp, rel, data) for rel, _cid, data in misses}
         try:
@@ -696,7 +699,15 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
             base.outline, {cid: (f.kind, f.paragraphs) for cid, f in all_facts.items()}
         )
         rules = base.rule_map()
-        diagnostics.extend(d for c in later if (d := c.finding(rules, numbers)) is not None)
+        skipped = 0
+        for c in later:
+            if time.monotonic() >= deadline:
+                skipped += 1
+            elif (d := c.finding(rules, numbers)) is not None:
+                diagnostics.append(d)
+        if skipped:  # an incomplete run: reported, never cached
+            diagnostics.append(_budget_spent(base, skipped))
+            cacheable = False
     diagnostics = diagnostics + project_findings(base, all_facts, used)
     report = _levelled(diagnostics, base)
     result = (report.diagnostics, len(files), len(base.sources))
@@ -744,7 +755,7 @@ def _merge(files, entries: dict) -> tuple[list[Diagnostic] | None, dict, set[str
     return (None if failed else found), all_facts, used, later
 
 
-def _check_files(base, src_digest: dict, chunk) -> list[tuple[str, dict]]:
+def _check_files(base, src_digest: dict, chunk, deadline=None) -> list[tuple[str, dict]]:
     """Load and check some clause files (in a worker): one JSON-ready entry per file."""
     from dataclasses import replace
 
@@ -764,7 +775,11 @@ def _check_files(base, src_digest: dict, chunk) -> list[tuple[str, dict]]:
     if not clauses:
         return out
     later: list = []
-    found, _ = check_clauses(replace(base, clauses=clauses), sorted(clauses), later)
+    # a check-budget finding is about treatydraft.yml, not a clause file: the KeyError below
+    # sends the caller to an uncached run, which reports the spent budget
+    found, _ = check_clauses(
+        replace(base, clauses=clauses), sorted(clauses), later, deadline=deadline
+    )
     by_path: dict[str, list] = {rel: [] for rel in rel_of.values()}
     for d in found:
         by_path[d.path].append(_diag_out(d))  # every finding is in the file it is about

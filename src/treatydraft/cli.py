@@ -61,7 +61,16 @@ ProjectDir = Annotated[
 
 
 def _err(message: str) -> None:
-    typer.echo(message, err=True)
+    from .display import visible
+
+    typer.echo(visible(message), err=True)
+
+
+def _out(text: str, nl: bool = True) -> None:
+    """Print text that may come from the project: its control characters shown, not obeyed."""
+    from .display import visible
+
+    typer.echo(visible(text), nl=nl)
 
 
 def _fail(exc: TreatyDraftError) -> None:
@@ -87,7 +96,7 @@ def _run(fn, *args, **kwargs):
         raise typer.Exit(2) from None
 
 
-def _out(out: Path | None, family: str, fmt: str) -> Path | None:
+def _out_path(out: Path | None, family: str, fmt: str) -> Path | None:
     """``--out -``: standard output, as without ``--out``; refused for binary formats."""
     if out is None or str(out) != "-":
         return out
@@ -109,15 +118,26 @@ def _color(stream) -> bool:
     return os.environ.get("TERM") != "dumb" and stream.isatty()
 
 
-def _emit(result, color: bool | None = None) -> None:
-    """Print the findings, or say where the output went, or print it (``color=True``: keep
-    ANSI codes, even piped); exit with the result's code."""
+def _emit(result, *, escape: str = "visible", color: bool | None = None) -> None:
+    """Print the findings, or say where the output went, or print it; exit with its code.
+
+    ``escape``: ``visible`` shows control characters as ``⟨U+XXXX⟩``, ``json`` as ``\\uXXXX``
+    (the same data), ``none`` for text already escaped (a colour redline, printed with its
+    ANSI codes kept when ``color``, even piped)."""
     for d in result.report.sorted():
         _err(d.format())
     if result.exit_code == 0 and result.out is not None:
-        typer.echo(f"wrote {result.out}")
+        _out(f"wrote {result.out}")
     elif result.exit_code == 0:
-        typer.echo(result.text, nl=False, color=color or None)
+        text = result.text
+        if escape == "json":
+            from .display import json_safe
+
+            typer.echo(json_safe(text), nl=False)
+        elif escape == "visible":
+            _out(text, nl=False)
+        else:
+            typer.echo(text, nl=False, color=color or None)
     raise typer.Exit(result.exit_code)
 
 
@@ -209,9 +229,9 @@ def pin(
     for d in result.report.sorted():
         _err(d.format())
     for path in result.changed:
-        typer.echo(f"pinned {path}")
+        _out(f"pinned {path}")
     if not result.changed:
-        typer.echo("all pins up to date")
+        _out("all pins up to date")
     raise typer.Exit(result.exit_code)
 
 
@@ -241,7 +261,7 @@ def new(
 
     project = _project(directory)
     result = _run(api.new_clause, project, clause_id, source, title=title)
-    typer.echo(f"created {result.path}; add '{result.clause_id}' to the outline in treatydraft.yml")
+    _out(f"created {result.path}; add '{result.clause_id}' to the outline in treatydraft.yml")
     raise typer.Exit(result.exit_code)
 
 
@@ -263,7 +283,7 @@ def init(
 
     result = _run(api.init_project, directory)
     for path in result.created:
-        typer.echo(f"created {path}")
+        _out(f"created {path}")
     raise typer.Exit(result.exit_code)
 
 
@@ -279,8 +299,8 @@ def sources_list(directory: ProjectDir = Path(".")) -> None:
     result = api.list_sources(project)
     for s in result.sources:
         part = f" (partial: {s.included})" if s.partial else ""
-        typer.echo(f"{s.id}  {s.short}{part}")
-        typer.echo(f"    articles: {', '.join(s.addresses)}")
+        _out(f"{s.id}  {s.short}{part}")
+        _out(f"    articles: {', '.join(s.addresses)}")
     raise typer.Exit(result.exit_code)
 
 
@@ -310,18 +330,18 @@ def sources_show(
         found = _run(api.source_origin, project, ref.partition(":")[0])
         for key, value in found.fields:
             if "\n" in value.strip():
-                typer.echo(f"{key}:")
+                _out(f"{key}:")
                 for line in value.strip().splitlines():
-                    typer.echo(f"  {line}")
+                    _out(f"  {line}")
             else:
-                typer.echo(f"{key}: {value.strip()}")
+                _out(f"{key}: {value.strip()}")
         raise typer.Exit(found.exit_code)
     shown = _run(api.lookup, project, ref)
     node = shown.node
     heading = f" — {node.heading}" if node.heading else ""
-    typer.echo(f"{shown.source.short}, {addresses.display(node.address)}{heading}")
-    typer.echo("")
-    typer.echo(node.full_text())
+    _out(f"{shown.source.short}, {addresses.display(node.address)}{heading}")
+    _out("")
+    _out(node.full_text())
     raise typer.Exit(shown.exit_code)
 
 
@@ -362,9 +382,9 @@ def sources_import(
     r = _run(api.import_source, directory, ref, source_id=source_id, lang=lang, check=check_only)
     c = r.counts
     for line in r.changed_articles:
-        typer.echo(f"changes {line}")
+        _out(f"changes {line}")
     for line in r.failing_pins:
-        typer.echo(f"will fail {line}")
+        _out(f"will fail {line}")
     what = (
         f"{c['articles']} articles, {c['paragraphs']} paragraphs, {c['points']} points, "
         f"{c['recitals']} recitals; {c['notes']} notes kept out of the text"
@@ -372,13 +392,13 @@ def sources_import(
     layout = f"{r.doc.format}, {r.doc.layout}"
     verb = "would write" if check_only else "wrote"
     if not r.changed:
-        typer.echo(f"{r.path} is up to date ({what})")
+        _out(f"{r.path} is up to date ({what})")
     else:
-        typer.echo(f"{verb} {r.path} ({layout}): {what}")
+        _out(f"{verb} {r.path} ({layout}): {what}")
     for item in r.doc.not_imported:
-        typer.echo(f"not imported: {item}")
+        _out(f"not imported: {item}")
     for item in r.doc.unplaced:
-        typer.echo(f"could not place: {item}")
+        _out(f"could not place: {item}")
     raise typer.Exit(r.exit_code)
 
 
@@ -468,14 +488,14 @@ def build(
 
     if check_only:
         for o in result.changed:
-            typer.echo(f"would change {shown(o.path)}")
+            _out(f"would change {shown(o.path)}")
         if result.changed:
             _err(f"{len(result.changed)} of {len(result.outputs)} output(s) would change")
         else:
             _err(f"{len(result.outputs)} output(s) up to date")
         raise typer.Exit(result.exit_code)
     for o in result.outputs:
-        typer.echo(f"{'wrote' if o.written else 'unchanged'} {shown(o.path)}")
+        _out(f"{'wrote' if o.written else 'unchanged'} {shown(o.path)}")
     raise typer.Exit(result.exit_code)
 
 
@@ -525,7 +545,7 @@ def redline(
     """
     from . import api
 
-    out = _out(out, "redline", fmt)
+    out = _out_path(out, "redline", fmt)
     project = _project(directory)
     color = fmt == "term" and out is None and _color(sys.stdout)
     count = len(clauses) if clauses else len(project.clauses)
@@ -543,7 +563,7 @@ def redline(
             out=out,
             progress=tick,
         )
-    _emit(result, color)
+    _emit(result, escape="json" if fmt == "json" else ("none" if color else "visible"), color=color)
 
 
 @app.command()
@@ -603,7 +623,7 @@ def table(
     from . import api
 
     _run(api.table_args, fmt, by, out)
-    _out(out, "table", fmt)  # --out -: refused for docx; html (a text format) may go to stdout
+    _out_path(out, "table", fmt)  # --out -: refused for docx; html (a text format) may go to stdout
     project = _project(directory)
     _emit(_run(api.table, project, fmt, by=by, out=out))
 
@@ -631,7 +651,7 @@ def export(
     from . import api
 
     _run(formats.get, "export", fmt)
-    out = _out(out, "export", fmt)
+    out = _out_path(out, "export", fmt)
     project = _project(directory)
     _emit(_run(api.export, project, fmt, out=out))
 
@@ -722,7 +742,27 @@ def amend_apply(
     raise typer.Exit(result.exit_code)
 
 
+def _on_terminate(signum, _frame) -> None:
+    """SIGTERM ends the run like Ctrl-C: ``finally`` blocks run, so a write in progress removes
+    its temporary file and worker processes are ended."""
+    raise SystemExit(128 + signum)
+
+
+def _prepare_streams() -> None:
+    """A stdout or stderr that cannot encode a character (``PYTHONIOENCODING=cp1252``, a
+    Windows console) shows it as an escape (``\\u2014``) instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+
+
 def main() -> None:
+    import signal
+
+    _prepare_streams()
+    signal.signal(signal.SIGTERM, _on_terminate)
     try:
         app()
     except KeyboardInterrupt:

@@ -64,6 +64,8 @@ DEFAULT_LEVELS = {
     "bidi-control": "warning",
     "invisible-character": "warning",
     "uncovered-provision": "warning",
+    "check-budget": "error",
+    "noncharacter": "error",
     "unknown-delegation": "error",
     "bracket-attribution-drift": "error",
     "agreed-text-changed": "error",
@@ -81,12 +83,30 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        """The one line, with control characters from file names or text shown, not obeyed."""
+        from .display import visible
+
+        return visible(
+            f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        )
 
     def github(self) -> str:
+        """A GitHub workflow annotation. Every property is escaped as GitHub's toolkit does
+        (``%``, CR, LF, ``:`` and ``,``) and the message as data (``%``, CR, LF), so that a
+        file name cannot end the property list, add a property or start another command."""
+        from .display import github_data, github_property, visible
+
         kind = "error" if self.severity == "error" else "warning"
-        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={self.path},line={self.line},col={self.col},title={self.code}::{msg}"
+        props = ",".join(
+            f"{name}={github_property(visible(str(value)))}"
+            for name, value in (
+                ("file", self.path),
+                ("line", self.line),
+                ("col", self.col),
+                ("title", self.code),
+            )
+        )
+        return f"::{kind} {props}::{github_data(visible(self.message))}"
 
     @property
     def is_input_error(self) -> bool:
@@ -145,16 +165,20 @@ class Report:
     def render(self, fmt: str = "text") -> str:
         diags = self.sorted()
         if fmt == "json":
-            return json.dumps(
-                {
-                    "schema": "treatydraft-check",  # docs/check-json.md
-                    "version": 1,
-                    "diagnostics": [asdict(d) for d in diags],
-                    "errors": self.errors,
-                    "warnings": self.warnings,
-                },
-                ensure_ascii=False,
-                indent=2,
+            from .display import json_safe
+
+            return json_safe(
+                json.dumps(
+                    {
+                        "schema": "treatydraft-check",  # docs/check-json.md
+                        "version": 1,
+                        "diagnostics": [asdict(d) for d in diags],
+                        "errors": self.errors,
+                        "warnings": self.warnings,
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
             )
         if fmt == "github":
             return "\n".join(d.github() for d in diags)

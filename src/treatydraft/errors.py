@@ -47,3 +47,11 @@ class FileChangedOnDisk(TreatyDraftError):
 
 class InternalError(TreatyDraftError):
     """A self-check of the tool failed (e.g. a redline that does not rebuild its inputs)."""
+
+
+class OutputRefused(TreatyDraftError):
+    """An output path the tool will not write: not a plain file, or one of the project's inputs."""
+
+    def __init__(self, path: str, why: str):
+        self.path = path
+        super().__init__(f"{path}:1:1: error[output-refused]: {why}; nothing written")

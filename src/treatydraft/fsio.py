@@ -30,8 +30,22 @@ def write_atomic(path: str | Path, data: bytes, *, expect: bytes | None = None) 
     nothing is written and :class:`FileChangedOnDisk` is raised.
     """
     path = Path(path)
+    try:
+        _write_atomic(path, data, expect)
+    except OSError as exc:
+        # name the real file, never the temporary one (a full disk, a read-only folder)
+        temp = exc.filename is None or Path(exc.filename).name.startswith(f".{path.name}.")
+        if not temp:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+
+
+def _write_atomic(path: Path, data: bytes, expect: bytes | None) -> None:
+    from .output_guard import refuse_special
+
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", str(path))
+    refuse_special(path)  # never replace a device, pipe or symbolic link
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -53,12 +53,13 @@ def update(fmt: str, path: Path, data: bytes, *, check: bool = False) -> BuildOu
     from .fsio import write_atomic
 
     try:
-        old = path.read_bytes()
+        # a file of another size differs: it is not read (it may be huge)
+        old = path.read_bytes() if path.stat().st_size == len(data) else None
+        changed = old != data
     except FileNotFoundError:
-        old = None
+        old, changed = None, True
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    changed = old != data
     if changed and not check:
         write_atomic(path, data, expect=old)
     return BuildOutput(fmt, path, changed, changed and not check)

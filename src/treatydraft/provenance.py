@@ -6,6 +6,7 @@ a list of diagnostics, never an exception.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 
 from . import addresses
@@ -13,6 +14,11 @@ from .diagnostics import DEFAULT_LEVELS, Diagnostic, Severity
 from .model import Clause, Paragraph, Pos, Project, Provenance, SourceNode
 from .numbering import describe
 from .text import fold, lint, pin_hash
+
+#: Seconds one ``check`` may spend from its start (all workers together run against the same
+#: clock; each diff has its own limit too). When it is spent, the paragraphs left are not
+#: compared and one ``check-budget`` error says how many.
+CHECK_BUDGET_S = 60.0
 
 
 def source_text(node: SourceNode, item: Paragraph) -> str:
@@ -92,8 +98,9 @@ def check_project(project: Project) -> list[Diagnostic]:
     """Every finding about a loaded project (levels not yet applied)."""
     from .parallel import map_chunks
 
+    deadline = time.monotonic() + CHECK_BUDGET_S
     results = map_chunks(
-        lambda ids: check_clauses(project, ids),
+        lambda ids: check_clauses(project, ids, deadline=deadline),
         sorted(project.clauses),
         weight=lambda cid: _weight(project.clauses[cid]),
     )
@@ -103,19 +110,22 @@ def check_project(project: Project) -> list[Diagnostic]:
         out.extend(diags)
         used_rules |= used
     all_facts = {cid: facts(c) for cid, c in project.clauses.items()}
-    return out + project_findings(project, all_facts, used_rules)
+    return _merge_budget(out, project) + project_findings(project, all_facts, used_rules)
 
 
-def check_root(root) -> tuple[list[Diagnostic], Project | None, int]:
+def check_root(root, loaded=None) -> tuple[list[Diagnostic], Project | None, int]:
     """Load and check the project at ``root``, loading and checking its clause files in
     worker processes (each returns findings and :class:`ClauseFacts`, never the clauses).
 
     Returns every finding, or only the input errors when some file cannot be loaded; the
-    project without its clauses; and the number of clause files."""
+    project without its clauses; and the number of clause files. ``loaded``: what
+    :func:`~treatydraft.loading.project.load_base` already returned for ``root`` (not read
+    again)."""
     from .loading.project import load_base, load_clauses
     from .parallel import map_chunks
 
-    base, files, diags = load_base(root)
+    deadline = time.monotonic() + CHECK_BUDGET_S  # the whole run: loading counts too
+    base, files, diags = loaded if loaded is not None else load_base(root)
 
     def work(chunk):
         clauses, load_diags = load_clauses(chunk)
@@ -123,7 +133,7 @@ def check_root(root) -> tuple[list[Diagnostic], Project | None, int]:
             return load_diags, {}, [], set(), []
         partial = replace(base, clauses=clauses)
         later: list[TextComparison] = []
-        found, used = check_clauses(partial, sorted(clauses), later)
+        found, used = check_clauses(partial, sorted(clauses), later, deadline=deadline)
         return [], {cid: facts(c) for cid, c in clauses.items()}, found, used, later
 
     results = map_chunks(work, files, min_weight=200)  # clause files: a few kB each
@@ -146,7 +156,15 @@ def check_root(root) -> tuple[list[Diagnostic], Project | None, int]:
             base.outline, {cid: (f.kind, f.paragraphs) for cid, f in all_facts.items()}
         )
         rules = base.rule_map()
-        found.extend(d for c in later if (d := c.finding(rules, numbers)) is not None)
+        skipped = 0
+        for c in later:
+            if time.monotonic() >= deadline:
+                skipped += 1
+            elif (d := c.finding(rules, numbers)) is not None:
+                found.append(d)
+        if skipped:
+            found.append(_budget_spent(base, skipped))
+    found = _merge_budget(found, base)
     return found + project_findings(base, all_facts, used_rules), base, len(files)
 
 
@@ -156,6 +174,7 @@ def project_findings(project: Project, all_facts: dict, used_rules: set[str]) ->
     from .coverage import coverage_diagnostics
 
     out = outline_diagnostics(project, {cid: f.pos for cid, f in all_facts.items()})
+    out.extend(displayed_findings(project))
     for name in project.rules:
         if name not in used_rules:
             out.append(
@@ -210,6 +229,41 @@ def outline_diagnostics(project: Project, clause_pos: dict) -> list[Diagnostic]:
     return out
 
 
+def _lint_shown(pos: Pos, language: str, *fields: tuple[str, str | None]) -> list[Diagnostic]:
+    """The text lint on strings that are displayed but are not paragraph text."""
+    out = []
+    for name, value in fields:
+        if value:
+            for code, _offset, message in lint(value, language):
+                out.append(_d(pos, code, f"{name}: {message}"))
+    return out
+
+
+def displayed_findings(project: Project) -> list[Diagnostic]:
+    """The text lint on the treaty's title and short title, chapter names and outline ids:
+    every string a reader sees is held to the same rules as paragraph text."""
+    first = Pos(project.config_path, 1, 1)
+    out = _lint_shown(
+        first,
+        project.language,
+        ("treaty title", project.title),
+        ("short title", project.short_title),
+    )
+    for src in sorted(project.sources.values(), key=lambda s: s.id):
+        out.extend(
+            _lint_shown(
+                Pos(src.path, 1, 1), project.language, ("title", src.title), ("short", src.short)
+            )
+        )
+    chapters: set[str] = set()
+    for entry in project.outline:
+        out.extend(_lint_shown(entry.pos, project.language, ("outline id", entry.clause_id)))
+        if entry.chapter and entry.chapter not in chapters:
+            chapters.add(entry.chapter)
+            out.extend(_lint_shown(entry.pos, project.language, ("chapter name", entry.chapter)))
+    return out
+
+
 def draft_blockers(project: Project) -> list[Diagnostic]:
     """What makes an assembled draft wrong: missing or repeated outline entries and
     cross-references that do not resolve. ``build`` and ``export`` refuse to write then."""
@@ -220,7 +274,20 @@ def draft_blockers(project: Project) -> list[Diagnostic]:
         for d in outline_diagnostics(project, {cid: c.pos for cid, c in project.clauses.items()})
         if d.code != "unused-clause"
     ]
-    return outline + reference_diagnostics(project)
+    return outline + reference_diagnostics(project) + noncharacter_findings(project)
+
+
+def noncharacter_findings(project: Project) -> list[Diagnostic]:
+    """A non-character (U+FFFE…) in any displayed text: no output may silently drop it."""
+    out = [d for d in displayed_findings(project) if d.code == "noncharacter"]
+    for clause in project.clauses.values():
+        found = _lint_shown(clause.pos, project.language, ("title", clause.title))
+        for item in clause.walk():
+            found += _lint_shown(
+                item.text_pos, project.language, (describe(item.key_path), item.text)
+            )
+        out.extend(d for d in found if d.code == "noncharacter")
+    return out
 
 
 def _weight(clause: Clause) -> int:
@@ -228,15 +295,42 @@ def _weight(clause: Clause) -> int:
     return sum(1 for it in clause.walk() if it.provenance and it.provenance.relation != "new")
 
 
+def _merge_budget(diags: list[Diagnostic], project: Project) -> list[Diagnostic]:
+    """The ``check-budget`` errors of every worker as one, with the total left uncompared."""
+    spent = [d for d in diags if d.code == "check-budget"]
+    if len(spent) < 2:
+        return diags
+    skipped = sum(int(d.message.split(" ")[0].replace(",", "")) for d in spent)
+    rest = [d for d in diags if d.code != "check-budget"]
+    return rest + [_budget_spent(project, skipped)]
+
+
+def _budget_spent(project: Project, skipped: int) -> Diagnostic:
+    return Diagnostic(
+        project.config_path,
+        1,
+        1,
+        "error",
+        "check-budget",
+        f"{skipped:,} derived paragraph(s) were not compared: the check's time budget of "
+        f"{CHECK_BUDGET_S:g} s was spent (split very long paragraphs, or check fewer clauses)",
+    )
+
+
 def check_clauses(
-    project: Project, clause_ids, deferred: list[TextComparison] | None = None
+    project: Project,
+    clause_ids,
+    deferred: list[TextComparison] | None = None,
+    *,
+    deadline: float | None = None,
 ) -> tuple[list[Diagnostic], set[str]]:
     """The provenance findings of some clauses, and the substitution rules they use.
 
     With ``deferred`` (when ``project`` holds only some of the clauses, so references to
     the others cannot be numbered), the text comparisons of paragraphs with references
     are appended to it instead, for :meth:`TextComparison.finding` once the whole outline
-    is known."""
+    is known. ``deadline`` (a :func:`time.monotonic` value): after it, texts are no longer
+    compared and one ``check-budget`` error counts the paragraphs left."""
     from .assemble import _Numbers
     from .negotiation.checks import item_findings
 
@@ -260,7 +354,13 @@ def check_clauses(
             hit = pins[text] = pin_hash(text)
         return hit
 
+    skipped = 0
     for clause in (project.clauses[cid] for cid in clause_ids):
+        out.extend(
+            _lint_shown(
+                clause.pos, project.language, ("title", clause.title), ("notes", clause.notes)
+            )
+        )
         for item in clause.walk():
             for code, _offset, message in lint(item.text, project.language):
                 out.append(_d(item.text_pos, code, f"{describe(item.key_path)}: {message}"))
@@ -269,6 +369,8 @@ def check_clauses(
             prov = item.provenance
             if prov is None:
                 continue
+            if prov.note:
+                out.extend(_lint_shown(prov.pos, project.language, ("provenance note", prov.note)))
             bad_rule = False
             for name in prov.substitutions:
                 if name not in rules:
@@ -318,9 +420,14 @@ def check_clauses(
                 if deferred is not None and "{{" in text:
                     deferred.append(comparison)  # its references need the whole outline
                     continue
+                if deadline is not None and time.monotonic() >= deadline:
+                    skipped += 1
+                    continue
                 finding = comparison.finding(rules, numbers)
                 if finding is not None:
                     out.append(finding)
+    if skipped:
+        out.append(_budget_spent(project, skipped))
     return out, used_rules
 
 

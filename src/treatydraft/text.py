@@ -54,4 +54,15 @@ def lint(text: str, language: str = "en") -> list[tuple[str, int, str]]:
                 f"invisible character U+{ord(m.group()):04X} in the text",
             )
         )
+    from .display import first_noncharacter
+
+    m = first_noncharacter(text)
+    if m:
+        out.append(
+            (
+                "noncharacter",
+                m.start(),
+                f"non-character U+{ord(m.group()):04X} in the text; no output may hold it",
+            )
+        )
     return out

@@ -20,6 +20,9 @@ PROVENANCE_KEYS = ("source", "at", "relation", "substitutions", "budget", "pin",
 RELATIONS = ("verbatim", "adapted", "new")
 KINDS = ("article", "preamble", "testimonium")
 MAX_POINT_DEPTH = 4
+#: at most this many paragraphs in a clause, and points in one list: (a) … (zz)
+MAX_PARAGRAPHS = 999
+MAX_POINTS = 702
 
 
 def load_clause(data: bytes, display_path: str, expected_id: str) -> Clause:
@@ -74,6 +77,16 @@ def _items(r: Reader, node, key_path: tuple, depth: int) -> tuple[Paragraph, ...
         return ()
     if depth > MAX_POINT_DEPTH:
         r.error(node, "schema", f"points nested deeper than {MAX_POINT_DEPTH} levels")
+        return ()
+    cap = MAX_PARAGRAPHS if depth == 1 else MAX_POINTS
+    if len(node.items) > cap:
+        r.error(
+            node,
+            "schema",
+            f"{len(node.items):,} points in one list; the limit is {cap}, (a) to (zz)"
+            if depth > 1
+            else f"{len(node.items):,} paragraphs in one clause; the limit is {cap}",
+        )
         return ()
     out = []
     for i, item in enumerate(node.items):

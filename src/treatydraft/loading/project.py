@@ -54,6 +54,9 @@ def _rel(root: Path, path: Path) -> str:
 
 def read_config(root: Path, diags: list[Diagnostic], seen: dict | None = None) -> dict:
     path = root / CONFIG
+    if not contained(path, root.resolve()):
+        diags.append(_outside(root, path))
+        return {}
     try:
         data = yamlsafe.read(path, CONFIG)
         if seen is not None:
@@ -262,6 +265,33 @@ def _outside(root: Path, path: Path) -> Diagnostic:
     )
 
 
+def _unreadable(root: Path, folder: Path, diags: list[Diagnostic], *, recursive: bool) -> bool:
+    """Whether ``folder`` (or, ``recursive``, a folder under it) cannot be listed; each one that
+    cannot is a diagnostic naming it and the cause (a glob would silently find nothing)."""
+    errors: list[OSError] = []
+    if recursive:
+        for _ in os.walk(folder, onerror=errors.append):
+            pass
+    else:
+        try:
+            os.listdir(folder)
+        except OSError as exc:
+            errors.append(exc)
+    for err in errors:
+        where = Path(err.filename) if err.filename else folder
+        diags.append(
+            Diagnostic(
+                _rel(root, where) + "/",
+                1,
+                1,
+                "error",
+                "io",
+                f"cannot read the folder: {err.strerror or err}",
+            )
+        )
+    return bool(errors)
+
+
 def load_base(
     root: Path, seen: dict | None = None
 ) -> tuple[Project | None, list[tuple[Path, str, str]], list[Diagnostic]]:
@@ -286,7 +316,7 @@ def load_base(
                 f"'sources' must be a folder inside the project, not {cfg.get('sources')!r} (it resolves to {src_dir.resolve()})",
             )
         )
-    elif src_dir.is_dir():
+    elif src_dir.is_dir() and not _unreadable(root, src_dir, diags, recursive=False):
         for path in sorted(src_dir.glob("*.md")):
             if not contained(path, real_root):
                 diags.append(_outside(root, path))
@@ -309,7 +339,9 @@ def load_base(
             sources[src.id] = src
     files = []
     clause_dir = root / "clauses"
-    if clause_dir.is_dir():
+    if clause_dir.is_dir() and not contained(clause_dir, real_root):
+        diags.append(_outside(root, clause_dir))
+    elif clause_dir.is_dir() and not _unreadable(root, clause_dir, diags, recursive=True):
         prefix = len(str(clause_dir)) + 1
         for path in sorted(clause_dir.rglob("*.yaml")):
             cid = str(path)[prefix:-5].replace(os.sep, "/")

@@ -18,8 +18,8 @@ from . import schema, yamlsafe
 _ARTICLE = re.compile(r"^##\s+Article\s+(\d+[a-zA-Z]?)\s*$")
 _RECITALS = re.compile(r"^##\s+Recitals\s*$")
 _NOTES = re.compile(r"^##\s+Notes\s*$")  # footnotes of an imported act: kept, not addressable
-_HEADING = re.compile(r"^###\s+(.*?)\s*$")
-_CONTEXT = re.compile(r"^_Context:\s*(.*?)_\s*$")
+_HEADING = re.compile(r"^###\s+(.*)$")  # stripped after: a lazy (.*?)\s*$ is quadratic
+_CONTEXT = re.compile(r"^_Context:(.*)_$")  # on the stripped line
 _NUM = re.compile(r"^(\d+)\.\s+(.*)$", re.S)
 _PAREN = re.compile(r"^\(([a-z]{1,4}|\d+)\)\s+(.*)$", re.S)
 _ALPHA_DOT = re.compile(r"^([a-z])\.\s+(.*)$", re.S)
@@ -93,6 +93,9 @@ def _classify(label: str, paren: bool, stack: list[_Builder]) -> str:
 def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], list[_Builder]]:
     articles: list[_Builder] = []
     recitals: list[_Builder] = []
+    seen_articles: set[str] = set()  # labels, for the duplicate checks (a list scan is quadratic)
+    seen_recitals: set[str] = set()
+    numbered: set[int] = set()  # id() of the articles holding a numbered paragraph
     article = None
     in_recitals = False
     stack: list[_Builder] = []  # open labelled nodes under the current article: deepest last
@@ -106,8 +109,9 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
             continue
         m = _ARTICLE.match(raw)
         if m:
-            if any(a.label == m.group(1) for a in articles):
+            if m.group(1) in seen_articles:
                 raise _error(path, lineno, f"Article {m.group(1)} appears twice")
+            seen_articles.add(m.group(1))
             article = _Builder(m.group(1), m.group(1), "article", "", lineno)
             articles.append(article)
             stack = []
@@ -135,8 +139,9 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
             m = _PAREN.match(body)
             if not m or not m.group(1).isdigit():
                 raise _error(path, lineno, "a recital must start with its number, e.g. '(24) …'")
-            if any(r.label == m.group(1) for r in recitals):
+            if m.group(1) in seen_recitals:
                 raise _error(path, lineno, f"recital ({m.group(1)}) appears twice")
+            seen_recitals.add(m.group(1))
             recitals.append(
                 _Builder(f"recital {m.group(1)}", m.group(1), "recital", m.group(2), lineno)
             )
@@ -145,13 +150,14 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
             raise _error(
                 path, lineno, "text outside an article; start the body with '## Article N'"
             )
-        m = _HEADING.match(body)
-        if m and len(block) == 1:
+        m = _HEADING.match(body) if len(block) == 1 else None
+        if m:
             if article.heading is not None or article.children or article.text:
                 raise _error(
                     path, lineno, "an article heading must come right after '## Article N'"
                 )
-            article.heading = "" if m.group(1) == NO_HEADING else m.group(1)
+            heading = m.group(1).strip()
+            article.heading = "" if heading == NO_HEADING else heading
             continue
         if body.startswith("#"):
             raise _error(
@@ -159,9 +165,9 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
                 lineno,
                 f"unexpected heading {body.split()[0]!r}; only '## Article N', '## Recitals' and '### heading' are allowed",
             )
-        m = _CONTEXT.match(body)
-        if m and len(block) == 1:
-            article.context = m.group(1)
+        m = _CONTEXT.match(body.rstrip()) if len(block) == 1 else None
+        if m:
+            article.context = m.group(1).strip()
             continue
         label = None
         m = _NUM.match(body)
@@ -189,7 +195,7 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
         while stack and _ORDER.index(stack[-1].style) >= level:
             stack.pop()
         parent = stack[-1] if stack else article
-        if style != "num" and parent is article and any(c.style == "num" for c in article.children):
+        if style != "num" and parent is article and id(article) in numbered:
             raise _error(path, lineno, f"point ({label}) is not inside a numbered paragraph")
         address = f"{parent.address}({label})"
         if label in parent.labels:
@@ -201,6 +207,8 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[list[_Builder], l
         node.dotted = m is not None and m.re is _NUM
         parent.children.append(node)
         parent.labels.add(label)
+        if style == "num":
+            numbered.add(id(parent))
         stack.append(node)
     return articles, recitals
 

@@ -15,6 +15,7 @@ import re
 import sys
 from dataclasses import replace
 
+from ..diagnostics import Diagnostic
 from ..errors import InputError, InternalError
 from ..model import Clause, Paragraph, Provenance
 from . import yamlsafe
@@ -95,6 +96,21 @@ def set_pins(data: bytes, clause: Clause, pins: dict[tuple, str]) -> bytes:
             line = lines[li]
             end = _scalar_end(line, c0)
             quote = line[c0] if line[c0] in "'\"" else ""
+            raw = line[c0:end].strip().strip(quote) if prov.pin else ""
+            if raw and raw != prov.pin and prov.pin.startswith(raw):  # continues below
+                raise InputError(
+                    [
+                        Diagnostic(
+                            clause.path,
+                            prov.pin_pos.line,
+                            prov.pin_pos.col,
+                            "error",
+                            "schema",
+                            "this pin: is written over several lines; write it on one line "
+                            "(or delete it) and run 'treatydraft pin' again; the file was not touched",
+                        )
+                    ]
+                )
             edits.append((li, c0, end, f"{quote}{new_pin}{quote}"))
             continue
         at = prov.at_pos

@@ -19,12 +19,17 @@ import stat
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
+from ..display import is_noncharacter
 from ..errors import InputError
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 
-BAD_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+BAD_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
+    + "]|\r(?!\n|$)"  # a lone carriage return (on the split line: CRLF leaves a trailing CR)
+)
 
 
 @dataclass(slots=True)
@@ -111,16 +116,22 @@ def decode(data: bytes, path: str) -> str:
             path, line, col, "encoding", f"not valid UTF-8: byte 0x{data[exc.start]:02x}{hint}"
         ) from None
     for lineno, line_text in enumerate(text.split("\n"), start=1):
-        m = BAD_CONTROL.search(line_text.rstrip("\r"))
+        m = BAD_CONTROL.search(line_text)
+        if m is None and line_text.endswith("\r") and lineno == text.count("\n") + 1:
+            m = re.search("\r$", line_text)  # the last line ends with a lone CR
         if m:
             ch = m.group()
-            raise _diag(
-                path,
-                lineno,
-                m.start() + 1,
-                "control-character",
-                f"control character U+{ord(ch):04X} is not allowed; write it as an escape in a double-quoted string if it is really meant",
-            )
+            if ch == "\r":
+                why = (
+                    "a carriage return without a line feed ends a line here; a terminal "
+                    "shows the rest over the start of the line, hiding it; end lines with LF "
+                    "or CRLF"
+                )
+            elif is_noncharacter(ch):
+                why = f"non-character U+{ord(ch):04X} is not allowed in a text file"
+            else:
+                why = f"control character U+{ord(ch):04X} is not allowed; write it as an escape in a double-quoted string if it is really meant"
+            raise _diag(path, lineno, m.start() + 1, "control-character", why)
         stripped = line_text.lstrip(" ")
         if stripped[:1] in ("\t", "\u00a0") and stripped.strip():
             what = "a tab" if stripped[0] == "\t" else "a no-break space"

@@ -65,9 +65,15 @@ def resolve_against(project: Project, against: str) -> tuple[str, str]:
 
 
 def load_directory(path: str) -> Project:
-    from ..loading.project import load_project
+    """The project in folder ``path`` itself (never one above it: a folder without its own
+    ``treatydraft.yml`` is not an earlier draft)."""
+    from ..loading.project import CONFIG, load_project
 
-    return load_project(path)
+    if not (Path(path) / CONFIG).is_file():
+        raise UsageError(
+            f"{path} holds no {CONFIG}; --against DIR needs the folder of another drafting project"
+        )
+    return load_project(path, root=Path(path))
 
 
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
@@ -123,6 +129,7 @@ def load_revision(project: Project, rev: str) -> Project:
     if CONFIG not in blobs:
         where = f"{prefix}{CONFIG}"
         raise UsageError(f"revision '{rev}' has no {where}; it holds no treatydraft project there")
+    _refuse_large(top_dir, rev, prefix, {CONFIG: blobs[CONFIG]})
     tmp = Path(tempfile.mkdtemp(prefix="treatydraft-rev-"))
     try:
         (tmp / CONFIG).write_bytes(_cat(top_dir, [blobs[CONFIG]])[0])
@@ -142,6 +149,7 @@ def load_revision(project: Project, rev: str) -> Project:
             in_clauses = p.suffix == ".yaml" and p.parts[0] == "clauses"
             if in_sources or in_clauses:
                 wanted.append(rel)
+        _refuse_large(top_dir, rev, prefix, {r: blobs[r] for r in wanted})
         for rel, data in zip(wanted, _cat(top_dir, [blobs[r] for r in wanted])):
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -155,6 +163,27 @@ def load_revision(project: Project, rev: str) -> Project:
         return replace(other, root=f"{rev}:{prefix}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _refuse_large(top: Path, rev: str, prefix: str, blobs: dict[str, str]) -> None:
+    """Ask git for the size of every blob about to be read (``cat-file --batch-check``) and
+    refuse one over the size limit before any is read: a 300 MB blob in history must not
+    cost 300 MB of memory."""
+    from ..loading.yamlsafe import MAX_BYTES, _too_large
+
+    names = list(blobs)
+    if not names:
+        return
+    proc = _git(
+        top, "cat-file", "--batch-check", data="".join(f"{blobs[r]}\n" for r in names).encode()
+    )
+    if proc.returncode != 0:
+        raise UsageError(f"git cat-file failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+    for rel, line in zip(names, proc.stdout.decode("ascii", "replace").splitlines()):
+        parts = line.split(" ")
+        size = int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else 0
+        if size > MAX_BYTES:
+            raise _too_large(f"{rev}:{prefix}{rel}", size)
 
 
 def _cat(top: Path, shas: Sequence[str]) -> list[bytes]:
@@ -209,28 +238,95 @@ def _entries(project: Project, clause: Clause, numbers) -> list[_Entry]:
     return out
 
 
+#: the exact alignment fills an old × new table: above this many cells it is banded
+ALIGN_CELLS = 250_000
+#: half-width of the band around the diagonal (in paragraphs) when it is banded
+ALIGN_BAND = 64
+#: moves are sought among at most this many (old leftover, new leftover) pairs;
+#: beyond it only unchanged paragraphs are paired as moves
+MOVE_PAIRS = 250_000
+APPROXIMATE_ALIGNMENT = (
+    "approximate alignment: too many paragraphs to compare each with each, "
+    f"so only those within {ALIGN_BAND} places of each other were paired"
+)
+APPROXIMATE_MOVES = (
+    "approximate moves: too many added and removed paragraphs to compare each with each, "
+    "so only unchanged paragraphs are shown as moves"
+)
+
+
 def align(old: Sequence[_Entry], new: Sequence[_Entry]) -> list[tuple[int | None, int | None]]:
     """Ordered alignment maximising total similarity (pairs below ``ALIGN_MIN`` are never made).
 
     Returns ``(old index, new index)`` steps in order; ``None`` on the side that has no partner.
+    Identical leading and trailing items are paired first; when what remains would need more
+    than ``ALIGN_CELLS`` comparisons, only a band of ``ALIGN_BAND`` items either side of the
+    diagonal is searched, so time and memory stay linear in the number of items.
     """
     n, m = len(old), len(new)
-    sim = [[similarity(o.words, w.words) for w in new] for o in old]
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+
+    def same(a, b) -> bool:  # callers may align objects that only have ``words``
+        text = getattr(a, "text", None)
+        return text is not None and text == getattr(b, "text", None)
+
+    head = 0
+    while head < min(n, m) and same(old[head], new[head]):
+        head += 1
+    tail = 0
+    while tail < min(n, m) - head and same(old[n - 1 - tail], new[m - 1 - tail]):
+        tail += 1
+    middle = _align_band(old[head : n - tail], new[head : m - tail])
+    steps: list[tuple[int | None, int | None]] = [(k, k) for k in range(head)]
+    steps += [(None if i is None else i + head, None if j is None else j + head) for i, j in middle]
+    steps += [(n - tail + k, m - tail + k) for k in range(tail)]
+    return steps
+
+
+def _align_band(
+    old: Sequence[_Entry], new: Sequence[_Entry]
+) -> list[tuple[int | None, int | None]]:
+    n, m = len(old), len(new)
+    if not n or not m:
+        return [(i, None) for i in range(n)] + [(None, j) for j in range(m)]
+    band = max(n, m) if n * m <= ALIGN_CELLS else ALIGN_BAND
+    # row i holds the cells lo[i] <= j <= hi[i]; consecutive rows overlap, so every cell
+    # reaches the end through the band (the rows' widths sum to about m + 2 * band * n)
+    centre = [i * m // n for i in range(n + 1)]
+    lo = [max(0, centre[i] - band) for i in range(n)]
+    hi = [min(m - 1, centre[i + 1] + band) for i in range(n)]
+    sims: list[list[float]] = [[] for _ in range(n)]
+    best: list[list[float]] = [[] for _ in range(n)]
+    neg = float("-inf")
+
+    def get(i: int, j: int) -> float:
+        if i == n or j == m:
+            return 0.0
+        if lo[i] <= j <= hi[i]:
+            return best[i][j - lo[i]]
+        return neg
+
     for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            b = max(best[i + 1][j], best[i][j + 1])
-            if sim[i][j] >= ALIGN_MIN:
-                b = max(b, sim[i][j] + best[i + 1][j + 1])
-            best[i][j] = b
+        words = old[i].words
+        row_sim = [similarity(words, new[j].words) for j in range(lo[i], hi[i] + 1)]
+        row = [0.0] * len(row_sim)
+        for j in range(hi[i], lo[i] - 1, -1):
+            k = j - lo[i]
+            right = row[k + 1] if j < hi[i] else (0.0 if j + 1 == m else neg)
+            b = max(get(i + 1, j), right)
+            if row_sim[k] >= ALIGN_MIN:
+                b = max(b, row_sim[k] + get(i + 1, j + 1))
+            row[k] = b
+        sims[i], best[i] = row_sim, row
     steps: list[tuple[int | None, int | None]] = []
     i = j = 0
     while i < n and j < m:
-        if sim[i][j] >= ALIGN_MIN and abs(best[i][j] - (sim[i][j] + best[i + 1][j + 1])) < 1e-12:
+        here = get(i, j)
+        s = sims[i][j - lo[i]]
+        if s >= ALIGN_MIN and abs(here - (s + get(i + 1, j + 1))) < 1e-12:
             steps.append((i, j))
             i += 1
             j += 1
-        elif best[i][j] == best[i + 1][j]:
+        elif here == get(i + 1, j):
             steps.append((i, None))
             i += 1
         else:
@@ -295,14 +391,7 @@ def against_draft(
             old_left += o
 
     # pass 2: leftovers paired across the draft = moves
-    candidates = sorted(
-        (
-            (similarity(a.words, b.words), x, y)
-            for x, a in enumerate(old_left)
-            for y, b in enumerate(new_left)
-        ),
-        key=lambda t: (-t[0], t[1], t[2]),
-    )
+    candidates, capped = _move_candidates(old_left, new_left)
     moved_to: dict[tuple[str, str], _Entry] = {}
     moved_from: dict[tuple[str, str], _Entry] = {}
     used_old: set[int] = set()
@@ -334,6 +423,10 @@ def against_draft(
         )
         items: list[ItemRedline] = []
         notes: list[str] = []
+        if len(o) * len(w) > ALIGN_CELLS:
+            notes.append(APPROXIMATE_ALIGNMENT)
+        if capped and not out:
+            notes.append(APPROXIMATE_MOVES)
         if old_clause is not None and (old_clause.title or "") != (clause.title or ""):
             items.append(
                 ItemRedline(
@@ -437,3 +530,22 @@ def against_draft(
             )
         )
     return Redline(project.title, mode, label, False, tuple(out))
+
+
+def _move_candidates(
+    old_left: Sequence[_Entry], new_left: Sequence[_Entry]
+) -> tuple[list[tuple[float, int, int]], bool]:
+    """``(similarity, old index, new index)`` of the leftovers that may be moves, best first;
+    and whether there were too many pairs to compare (then only identical texts are paired)."""
+    if len(old_left) * len(new_left) <= MOVE_PAIRS:
+        found = [
+            (s, x, y)
+            for x, a in enumerate(old_left)
+            for y, b in enumerate(new_left)
+            if (s := similarity(a.words, b.words)) >= MOVE_MIN
+        ]
+        return sorted(found, key=lambda t: (-t[0], t[1], t[2])), False
+    by_text: dict[str, list[int]] = {}
+    for y, b in enumerate(new_left):
+        by_text.setdefault(b.text, []).append(y)
+    return [(1.0, x, y) for x, a in enumerate(old_left) for y in by_text.get(a.text, ())[:1]], True

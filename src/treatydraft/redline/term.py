@@ -11,6 +11,7 @@ Plain notation (also used, coloured, on a terminal):
 
 from __future__ import annotations
 
+from ..display import visible
 from .model import (
     DELETE,
     EQUAL,
@@ -39,6 +40,7 @@ _STYLE = {
 
 
 def _paint(text: str, style: str, color: bool) -> str:
+    text = visible(text)  # the text's own control characters shown, never obeyed
     if not color or not text:
         return text
     return f"{_STYLE[style]}{text}{_RESET}"
@@ -46,11 +48,11 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 def change_text(c: Change, color: bool = False) -> str:
     if c.kind == EQUAL:
-        return c.new
+        return visible(c.new)
     if c.kind == DELETE:
-        return _paint(c.old, DELETE, True) if color else f"[-{c.old}-]"
+        return _paint(c.old, DELETE, True) if color else f"[-{visible(c.old)}-]"
     if c.kind == INSERT:
-        return _paint(c.new, INSERT, True) if color else f"{{+{c.new}+}}"
+        return _paint(c.new, INSERT, True) if color else f"{{+{visible(c.new)}+}}"
     if c.kind == FORMAT:
         return _paint(f"{{~{format_label(c.old, c.new)}~}}", FORMAT, color)
     if c.kind == RULE:
@@ -83,9 +85,9 @@ def render(redline: Redline, *, color: bool = False) -> str:
         lines.append("")
         lines.append(_paint(clause.heading, "head", color))
         for note in clause.notes:
-            lines.append(f"  {note}")
+            lines.append(f"  {visible(note)}")
         for item in clause.items:
-            lines.append(f"  {item_heading(item)}")
+            lines.append(f"  {visible(item_heading(item))}")
             if redline.mode != "source" and item.status == "unchanged":
                 continue  # against a draft, unchanged text is only named, not repeated
             body = "".join(change_text(c, color) for c in item.changes)

@@ -17,6 +17,7 @@ import io
 
 from ..correlation import Row, Table
 from ..coverage import compress
+from ..display import csv_cell
 
 COLUMNS = (
     "section",
@@ -56,9 +57,19 @@ def _row(group: str, r: Row) -> list[str]:
     ]
 
 
+class _Neutral:
+    """A csv writer whose cells a spreadsheet never runs as formulas (OWASP: CSV injection)."""
+
+    def __init__(self, writer):
+        self._writer = writer
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([csv_cell(cell) for cell in row])
+
+
 def render(table: Table, by: str = "article") -> bytes:
     buf = io.StringIO(newline="")
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = _Neutral(csv.writer(buf, lineterminator="\r\n"))
     w.writerow(COLUMNS)
     if by == "source":
         for sg in table.by_source:
