@@ -612,7 +612,7 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
     from .loading import yamlsafe
     from .loading.project import load_base
     from .parallel import map_chunks
-    from .provenance import CHECK_BUDGET_S, _budget_spent, project_findings
+    from .provenance import CHECK_BUDGET_S, deferred_findings, project_findings
 
     deadline = time.monotonic() + CHECK_BUDGET_S  # the whole run, as check_root has it
     seen: dict[str, bytes] = {}
@@ -692,22 +692,10 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
         # a rejected input leaves no file behind, not even a cache
         diagnostics = [_diag_in(d) for rel in entries for d in entries[rel].get("load", [])]
         return _levelled(diagnostics, base).diagnostics, len(files), len(base.sources)
-    if later:  # as check_root does: references numbered from every clause's facts
-        from .assemble import _Numbers
-
-        numbers = _Numbers.from_counts(
-            base.outline, {cid: (f.kind, f.paragraphs) for cid, f in all_facts.items()}
-        )
-        rules = base.rule_map()
-        skipped = 0
-        for c in later:
-            if time.monotonic() >= deadline:
-                skipped += 1
-            elif (d := c.finding(rules, numbers)) is not None:
-                diagnostics.append(d)
-        if skipped:  # an incomplete run: reported, never cached
-            diagnostics.append(_budget_spent(base, skipped))
-            cacheable = False
+    deferred = deferred_findings(base, all_facts, later, deadline)  # as check_root does
+    if any(d.code == "check-budget" for d in deferred):
+        cacheable = False  # an incomplete run: reported, never cached
+    diagnostics.extend(deferred)
     diagnostics = diagnostics + project_findings(base, all_facts, used)
     report = _levelled(diagnostics, base)
     result = (report.diagnostics, len(files), len(base.sources))

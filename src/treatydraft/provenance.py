@@ -149,23 +149,35 @@ def check_root(root, loaded=None) -> tuple[list[Diagnostic], Project | None, int
         later.extend(chunk_later)
     if diags or base is None:
         return diags, base, len(files)
-    if later:  # paragraphs with references: numbered from every clause's facts
-        from .assemble import _Numbers
-
-        numbers = _Numbers.from_counts(
-            base.outline, {cid: (f.kind, f.paragraphs) for cid, f in all_facts.items()}
-        )
-        rules = base.rule_map()
-        skipped = 0
-        for c in later:
-            if time.monotonic() >= deadline:
-                skipped += 1
-            elif (d := c.finding(rules, numbers)) is not None:
-                found.append(d)
-        if skipped:
-            found.append(_budget_spent(base, skipped))
+    found.extend(deferred_findings(base, all_facts, later, deadline))
     found = _merge_budget(found, base)
     return found + project_findings(base, all_facts, used_rules), base, len(files)
+
+
+def deferred_findings(
+    base: Project, all_facts: dict, later: list[TextComparison], deadline: float
+) -> list[Diagnostic]:
+    """The findings of the text comparisons whose cross-references needed the whole outline,
+    numbered from every clause's facts; past ``deadline`` the rest are not compared and one
+    ``check-budget`` error says how many."""
+    if not later:
+        return []
+    from .assemble import _Numbers
+
+    numbers = _Numbers.from_counts(
+        base.outline, {cid: (f.kind, f.paragraphs) for cid, f in all_facts.items()}
+    )
+    rules = base.rule_map()
+    out: list[Diagnostic] = []
+    skipped = 0
+    for c in later:
+        if time.monotonic() >= deadline:
+            skipped += 1
+        elif (d := c.finding(rules, numbers)) is not None:
+            out.append(d)
+    if skipped:
+        out.append(_budget_spent(base, skipped))
+    return out
 
 
 def project_findings(project: Project, all_facts: dict, used_rules: set[str]) -> list[Diagnostic]:
