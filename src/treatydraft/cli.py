@@ -60,6 +60,16 @@ ProjectDir = Annotated[
 ]
 
 
+OutFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Write to this file (atomically); - or no --out: stdout.",
+        show_default=False,
+    ),
+]
+
+
 def _err(message: str) -> None:
     from .display import visible
 
@@ -519,14 +529,7 @@ def redline(
         str,
         typer.Option("--format", help=formats.help_text("redline")),
     ] = formats.names("redline")[0],
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="Write to this file (atomically); - or no --out: stdout.",
-            show_default=False,
-        ),
-    ] = None,
+    out: OutFile = None,
     raw: Annotated[
         bool,
         typer.Option(
@@ -597,14 +600,7 @@ def table(
         str,
         typer.Option("--format", help=formats.help_text("table")),
     ] = formats.names("table")[0],
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="Write to this file (atomically); - or no --out: stdout.",
-            show_default=False,
-        ),
-    ] = None,
+    out: OutFile = None,
     by: Annotated[
         str,
         typer.Option(
@@ -633,14 +629,7 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help=formats.help_text("export"))] = formats.names(
         "export"
     )[0],
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="Write to this file (atomically); - or no --out: stdout.",
-            show_default=False,
-        ),
-    ] = None,
+    out: OutFile = None,
     directory: ProjectDir = Path("."),
 ) -> None:
     """Export the assembled draft as an Akoma Ntoso 3.0 act, valid against the official schema,
