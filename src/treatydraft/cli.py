@@ -131,7 +131,7 @@ def _color(stream) -> bool:
 def _emit(result, *, escape: str = "visible", color: bool | None = None) -> None:
     """Print the findings, or say where the output went, or print it; exit with its code.
 
-    ``escape``: ``visible`` shows control characters as ``⟨U+XXXX⟩``, ``json`` as ``\\uXXXX``
+    ``escape``: ``visible`` shows control characters as ``⟨U+001B⟩``, ``json`` as ``\\u001b``
     (the same data), ``none`` for text already escaped (a colour redline, printed with its
     ANSI codes kept when ``color``, even piped)."""
     for d in result.report.sorted():

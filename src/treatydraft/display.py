@@ -25,12 +25,12 @@ def _show(m: re.Match) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` with every character that a terminal would obey shown as ``⟨U+XXXX⟩``."""
+    """``text`` with every character that a terminal would obey shown as ``⟨U+001B⟩`` (its code point)."""
     return _HIDDEN.sub(_show, text) if _HIDDEN.search(text) else text
 
 
 def json_safe(text: str) -> str:
-    """JSON text with the same characters escaped as ``\\uXXXX``: the same data, safe on a
+    """JSON text with the same characters escaped as ``\\u001b``: the same data, safe on a
     terminal (``json.dumps(ensure_ascii=False)`` leaves DEL, C1 and bidi controls raw)."""
     return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 

@@ -4,7 +4,7 @@ The loader keeps the position where each scalar starts (:class:`~treatydraft.mod
 A character inside the value is found by walking the file from there, matching the
 value's non-space characters in order: folding (``>-``, plain multi-line scalars) only
 changes whitespace, block indicators and quotes are skipped, and escapes in quoted
-scalars (``\\"``, ``''``, ``\\uXXXX``) are read as the one character they stand for.
+scalars (``\\"``, ``''``, ``\\u00e9``) are read as the one character they stand for.
 When the file does not match (it should always), the scalar's start is returned.
 """
 
