@@ -54,8 +54,26 @@ def map_chunks(
         chunks[k].append(item)
         loads[k] += weight(item)
     _job = (fn, chunks)
+    pool = multiprocessing.get_context(method).Pool(n, initializer=_worker_signals)
     try:
-        with multiprocessing.get_context(method).Pool(n) as pool:
-            return pool.map(_run_chunk, range(n))
+        results = pool.map(_run_chunk, range(n))
+        # Let the workers end on their own: ``terminate`` (what ``with Pool()`` does) races
+        # with workers that are still waiting for a task and could leave ``check`` hanging.
+        pool.close()
+        pool.join()
+        return results
+    except BaseException:
+        pool.terminate()
+        raise
     finally:
         _job = None
+
+
+def _worker_signals() -> None:
+    """A worker dies on SIGTERM (the CLI's handler, inherited through ``fork``, would turn it
+    into an exception inside multiprocessing's own code) and leaves Ctrl-C to the parent,
+    which ends the pool."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
