@@ -48,8 +48,15 @@ _NONCHAR = re.compile(
 )
 
 
+#: The non-characters of the BMP only: a class of BMP characters is a bitmap for ``re``, many
+#: times faster on long texts than a class that also lists characters above it.
+_NONCHAR_BMP = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
+
+
 def first_noncharacter(text: str) -> re.Match | None:
-    return _NONCHAR.search(text)
+    if text and max(text) > "\uffff":
+        return _NONCHAR.search(text)
+    return _NONCHAR_BMP.search(text)
 
 
 def github_data(text: str) -> str:

@@ -459,13 +459,11 @@ class TextComparison:
     budget: float
 
     def finding(self, rules, numbers) -> Diagnostic | None:
-        from . import diffing, measure, substitution
+        from . import diffing, measure
 
         printed = fold(measure.resolved(self.text, numbers))  # a reading: brackets resolved
         if self.relation == "verbatim":
-            expected = fold(
-                substitution.substituted(substitution.apply(self.source, rules, self.substitutions))
-            )
+            expected = fold(measure._substituted(self.source, rules, self.substitutions)[1])
             if expected == printed:
                 return None
             ops = diffing.diff(expected, printed).ops
@@ -474,7 +472,7 @@ class TextComparison:
                 "verbatim-mismatch",
                 f"{self.where} is marked verbatim but differs from {self.address}: {_changes(ops)}",
             )
-        m = measure.of_texts(self.source, printed, rules, self.substitutions)
+        m = measure.of_texts(self.source, printed, rules, self.substitutions, folded=True)
         if not m.over(self.budget):
             return None
         return _d(

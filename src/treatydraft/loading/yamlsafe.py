@@ -32,6 +32,40 @@ BAD_CONTROL = re.compile(
 )
 
 
+#: BAD_CONTROL without the non-characters above the BMP: a class of BMP characters only is a
+#: bitmap for ``re`` (several times faster than the full class on long texts).
+_BAD_BMP = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff]"
+    "|\r(?!\n|$)"
+)
+#: Spaces, then a tab or no-break space, at the start of a line.
+_BAD_INDENT = re.compile("^ *[\t\u00a0]", re.M)
+
+
+def _first_bad_character(text: str) -> int | None:
+    """Where the first character BAD_CONTROL refuses is, as a scan of each line finds it (a
+    CR that ends the text counts: on its line it is a lone CR)."""
+    m = (BAD_CONTROL if text and max(text) > "\uffff" else _BAD_BMP).search(text)
+    if m is not None:
+        return m.start()
+    if text.endswith("\r"):
+        return len(text) - 1
+    return None
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    return text.count("\n", 0, pos) + 1, pos - _line_start(text, pos) + 1
+
+
 @dataclass(slots=True)
 class YScalar:
     value: str
@@ -115,33 +149,32 @@ def decode(data: bytes, path: str) -> str:
         raise _diag(
             path, line, col, "encoding", f"not valid UTF-8: byte 0x{data[exc.start]:02x}{hint}"
         ) from None
-    for lineno, line_text in enumerate(text.split("\n"), start=1):
-        m = BAD_CONTROL.search(line_text)
-        if m is None and line_text.endswith("\r") and lineno == text.count("\n") + 1:
-            m = re.search("\r$", line_text)  # the last line ends with a lone CR
-        if m:
-            ch = m.group()
-            if ch == "\r":
-                why = (
-                    "a carriage return without a line feed ends a line here; a terminal "
-                    "shows the rest over the start of the line, hiding it; end lines with LF "
-                    "or CRLF"
-                )
-            elif is_noncharacter(ch):
-                why = f"non-character U+{ord(ch):04X} is not allowed in a text file"
-            else:
-                why = f"control character U+{ord(ch):04X} is not allowed; write it as an escape in a double-quoted string if it is really meant"
-            raise _diag(path, lineno, m.start() + 1, "control-character", why)
-        stripped = line_text.lstrip(" ")
-        if stripped[:1] in ("\t", "\u00a0") and stripped.strip():
-            what = "a tab" if stripped[0] == "\t" else "a no-break space"
-            raise _diag(
-                path,
-                lineno,
-                len(line_text) - len(stripped) + 1,
-                "yaml-indentation",
-                f"{what} in indentation; indent with spaces only",
+    # One scan of the whole text for each kind of problem (a loop over lines costs more than
+    # parsing the file); the first problem in line order is reported, as a line scan would.
+    found = _first_bad_character(text)
+    indent = _BAD_INDENT.search(text)
+    while indent is not None and not text[indent.end() : _line_end(text, indent.end())].strip():
+        indent = _BAD_INDENT.search(text, _line_end(text, indent.end()))
+    if found is not None and (indent is None or _line_start(text, found) <= indent.start()):
+        lineno, col = _line_col(text, found)
+        ch = text[found]
+        if ch == "\r":
+            why = (
+                "a carriage return without a line feed ends a line here; a terminal "
+                "shows the rest over the start of the line, hiding it; end lines with LF "
+                "or CRLF"
             )
+        elif is_noncharacter(ch):
+            why = f"non-character U+{ord(ch):04X} is not allowed in a text file"
+        else:
+            why = f"control character U+{ord(ch):04X} is not allowed; write it as an escape in a double-quoted string if it is really meant"
+        raise _diag(path, lineno, col, "control-character", why)
+    if indent is not None:
+        lineno, col = _line_col(text, indent.end() - 1)
+        what = "a tab" if text[indent.end() - 1] == "\t" else "a no-break space"
+        raise _diag(
+            path, lineno, col, "yaml-indentation", f"{what} in indentation; indent with spaces only"
+        )
     return text
 
 
