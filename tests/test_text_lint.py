@@ -44,3 +44,9 @@ def test_first_noncharacter_is_the_first_noncharacter(value):
 def test_lint_of_plain_text_is_empty_and_of_a_noncharacter_is_not():
     assert text.lint("States Parties shall — “take” measures.") == []
     assert [code for code, *_ in text.lint("x\U0002fffey")] == ["noncharacter"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20))
+def test_has_astral_is_any_character_above_the_bmp(value):
+    assert display.has_astral(value) == any(ord(ch) > 0xFFFF for ch in value)

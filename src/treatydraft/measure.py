@@ -129,7 +129,7 @@ def of_texts(
         source, clause = fold(source), fold(clause)
     if not names:
         return of_ops(diffing.diff(source, clause, timeout=TIMEOUT).ops)
-    segments, text, words = _substituted(source, rules, names)
+    segments, text, words = substituted_source(source, rules, names)
     base = diffing.diff(text, clause, timeout=TIMEOUT)
     if not substitution.edits_rule(base.ops, segments):
         # every change is where it is in the source, every rule application intact: the
@@ -143,7 +143,9 @@ def of_texts(
 _SUBSTITUTED: dict = {}
 
 
-def _substituted(source: str, rules: Mapping[str, Mapping[str, str]], names: Sequence[str]):
+def substituted_source(source: str, rules: Mapping[str, Mapping[str, str]], names: Sequence[str]):
+    """The named rules applied to ``source``: its segments, the substituted text, and the word
+    count of ``source`` (remembered: ``check`` compares many paragraphs with one source)."""
     from . import substitution
 
     key = (source, tuple((n, tuple(rules[n].items())) for n in names))

@@ -463,7 +463,7 @@ class TextComparison:
 
         printed = fold(measure.resolved(self.text, numbers))  # a reading: brackets resolved
         if self.relation == "verbatim":
-            expected = fold(measure._substituted(self.source, rules, self.substitutions)[1])
+            expected = fold(measure.substituted_source(self.source, rules, self.substitutions)[1])
             if expected == printed:
                 return None
             ops = diffing.diff(expected, printed).ops

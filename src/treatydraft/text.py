@@ -37,7 +37,9 @@ _SUSPICIOUS = re.compile(
 def lint(text: str, language: str = "en") -> list[tuple[str, int, str]]:
     """Suspicious characters in clause text: ``(code, offset, message)`` for each kind found."""
     out: list[tuple[str, int, str]] = []
-    if not _SUSPICIOUS.search(text) and not (text and max(text) > "\uffff"):
+    from .display import has_astral
+
+    if not _SUSPICIOUS.search(text) and not has_astral(text):
         return out
     m = _CONTROL.search(text)
     if m:

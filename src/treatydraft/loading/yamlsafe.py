@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
-from ..display import is_noncharacter
+from ..display import has_astral, is_noncharacter
 from ..errors import InputError
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -45,7 +45,7 @@ _BAD_INDENT = re.compile("^ *[\t\u00a0]", re.M)
 def _first_bad_character(text: str) -> int | None:
     """Where the first character BAD_CONTROL refuses is, as a scan of each line finds it (a
     CR that ends the text counts: on its line it is a lone CR)."""
-    m = (BAD_CONTROL if text and max(text) > "\uffff" else _BAD_BMP).search(text)
+    m = (BAD_CONTROL if has_astral(text) else _BAD_BMP).search(text)
     if m is not None:
         return m.start()
     if text.endswith("\r"):
