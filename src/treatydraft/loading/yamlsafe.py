@@ -225,10 +225,38 @@ def parse(text: str, path: str, *, engine: str | None = None):
     pending_key: list = []  # for maps: the key scalar waiting for its value
     root = None
     documents = 0
+    scalar_event = ev.ScalarEvent
+    surrogate = _SURROGATE.search
     try:
         while True:
             e = get_event()
             t = type(e)
+            if t is scalar_event:  # most events: checked first, attached in place
+                mark = e.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                if e.anchor:
+                    raise _diag(
+                        path, line, col, "yaml-alias", f"anchors (&{e.anchor}) are not allowed"
+                    )
+                tag = e.tag
+                if tag is not None and tag != "!":
+                    raise _diag(path, line, col, "yaml-tag", f"tags ({tag}) are not allowed")
+                if surrogate(e.value):  # only the pure parser lets these through
+                    raise _surrogate_escape(text, e, path)
+                value = YScalar(e.value, bool(e.implicit[0]) and not e.style, line, col)
+                if not stack:
+                    root = value
+                    continue
+                parent = stack[-1]
+                if type(parent) is YMap and pending_key[-1] is not None:
+                    key = pending_key[-1].value
+                    parent.items[key] = value
+                    parent.keys[key] = pending_key[-1]
+                    parent.order.append(key)
+                    pending_key[-1] = None
+                else:
+                    _attach(stack, pending_key, value, path)
+                continue
             line, col = e.start_mark.line + 1, e.start_mark.column + 1
             if t is ev.StreamStartEvent:
                 continue
@@ -277,12 +305,7 @@ def parse(text: str, path: str, *, engine: str | None = None):
                 tag = getattr(e, "tag", None)
                 if tag is not None and tag != "!":
                     raise _diag(path, line, col, "yaml-tag", f"tags ({tag}) are not allowed")
-                if t is ev.ScalarEvent:
-                    if _SURROGATE.search(e.value):  # only the pure parser lets these through
-                        raise _surrogate_escape(text, e, path)
-                    plain = bool(e.implicit[0]) and not e.style
-                    value = YScalar(e.value, plain, line, col)
-                elif t is ev.MappingStartEvent:
+                if t is ev.MappingStartEvent:
                     if len(stack) >= MAX_DEPTH:
                         raise _diag(
                             path,
@@ -313,11 +336,6 @@ def parse(text: str, path: str, *, engine: str | None = None):
                     raise _diag(
                         path, line, col, "yaml-syntax", f"unexpected YAML event {t.__name__}"
                     )
-                if not stack:
-                    root = value
-                    continue
-                _attach(stack, pending_key, value, path)
-                continue
             # a finished container
             if not stack:
                 root = value
