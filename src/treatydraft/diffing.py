@@ -441,13 +441,33 @@ def _old_side(old: str) -> _Side:
     return hit
 
 
+#: The last few engine runs, by their encoded inputs: a redline diffs a paragraph as written
+#: and then, for the change measure, folded; when folding changed only whitespace the engine
+#: gets the same two strings (whitespace runs share one key) and its answer is reused.
+_ENGINE_RUNS: dict[tuple, tuple[list[tuple[str, int]], bool]] = {}
+
+
+def _run_engine(a: str, b: str, timeout: float) -> tuple[list[tuple[str, int]], bool]:
+    from .diffengine import engine
+
+    run = engine()
+    key = (run, a, b, timeout)
+    hit = _ENGINE_RUNS.get(key)
+    if hit is None:
+        started = time.perf_counter()
+        changes = run(a, b, timeout)
+        hit = (changes, time.perf_counter() - started >= timeout)
+        if len(_ENGINE_RUNS) >= 8:
+            _ENGINE_RUNS.pop(next(iter(_ENGINE_RUNS)))
+        _ENGINE_RUNS[key] = hit
+    return hit
+
+
 def _diff_tokens(
     old_tokens: Sequence[str] | _Side, new_tokens: Sequence[str], timeout: float
 ) -> tuple[list[Op], bool]:
     """Diff two token lists (the old one possibly encoded already); return token-level ops
     and whether time ran out."""
-    from .diffengine import engine
-
     old = old_tokens if isinstance(old_tokens, _Side) else _encode_old(old_tokens)
     old_tokens = old.tokens
     new_keys = _keys_of(new_tokens)
@@ -457,9 +477,7 @@ def _diff_tokens(
         n = len(codes)
         codes = codes | {key: _code_point(n + i) for i, key in enumerate(extra)}
     a, b = old.encoded, "".join(map(codes.__getitem__, new_keys))
-    started = time.perf_counter()
-    changes = engine()(a, b, timeout)
-    timed_out = time.perf_counter() - started >= timeout
+    changes, timed_out = _run_engine(a, b, timeout)
 
     ops: list[Op] = []
     i = j = 0
