@@ -430,7 +430,9 @@ def test_a_diff_of_the_same_encoded_texts_runs_the_engine_once(monkeypatch):
 
     monkeypatch.setattr(diffengine, "_chosen", counting)
     monkeypatch.setattr(diffing, "_ENGINE_RUNS", {})
-    written = diffing.diff("The Member States\n\nshall act.", "The States Parties\n\nshall act now.")
+    written = diffing.diff(
+        "The Member States\n\nshall act.", "The States Parties\n\nshall act now."
+    )
     folded = diffing.diff("The Member States shall act.", "The States Parties shall act now.")
     assert len(calls) == 1
     assert [(op.kind, op.old.split(), op.new.split()) for op in written.ops] == [

@@ -137,7 +137,9 @@ def redline(
     return to_source(base, segments, source, clause)
 
 
-def to_source(base: DiffResult, segments: Sequence[Segment], source: str, clause: str) -> DiffResult:
+def to_source(
+    base: DiffResult, segments: Sequence[Segment], source: str, clause: str
+) -> DiffResult:
     """The redline of ``source`` against ``clause`` from ``base``, the diff of the substituted
     text (``segments``) against ``clause``: each rule application one ``rule`` op, or part of a
     delete + insert where the clause edits it. Verified to rebuild both texts."""

@@ -22,6 +22,7 @@ from ..negotiation.positions import offset_position
 from . import yamlsafe
 from .clauses import NEGOTIATION_KEYS as KEYS
 from .schema import Reader
+
 OPTION_KEYS = ("text", "proposer", "supporters")
 ALTERNATIVE_KEYS = ("label", "text", "proposer", "supporters")
 

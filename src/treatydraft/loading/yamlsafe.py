@@ -35,8 +35,7 @@ BAD_CONTROL = re.compile(
 #: BAD_CONTROL without the non-characters above the BMP: a class of BMP characters only is a
 #: bitmap for ``re`` (several times faster than the full class on long texts).
 _BAD_BMP = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff]"
-    "|\r(?!\n|$)"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff]|\r(?!\n|$)"
 )
 #: Spaces, then a tab or no-break space, at the start of a line.
 _BAD_INDENT = re.compile("^ *[\t\u00a0]", re.M)
@@ -243,7 +242,9 @@ def parse(text: str, path: str, *, engine: str | None = None):
                     raise _diag(path, line, col, "yaml-tag", f"tags ({tag}) are not allowed")
                 if surrogate(e.value):  # only the pure parser lets these through
                     raise _surrogate_escape(text, e, path)
-                value = YScalar(e.value, bool(e.implicit[0]) and not e.style, line, col)
+                value: YScalar | YMap | YSeq = YScalar(
+                    e.value, bool(e.implicit[0]) and not e.style, line, col
+                )
                 if not stack:
                     root = value
                     continue
