@@ -41,15 +41,17 @@ def refuse_special(path: str | Path) -> None:
         raise OutputRefused(str(path), f"{why}; outputs replace only plain files")
 
 
-def project_inputs(project: Project) -> list[Path]:
-    """The paths (not resolved) of every file the project is read from."""
-    root = Path(project.root)
-    paths = [root / project.config_path if project.config_path else root / "treatydraft.yml"]
-    paths += [root / c.path for c in project.clauses.values()]
-    paths += [root / s.path for s in project.sources.values()]
-    templates = root / "templates"
+def project_inputs(project: Project) -> list[str]:
+    """The paths (joined to the project folder, not resolved) of every file the project is
+    read from."""
+    root = str(project.root)
+    config = project.config_path or "treatydraft.yml"
+    paths = [os.path.join(root, config)]
+    paths += [os.path.join(root, c.path) for c in project.clauses.values()]
+    paths += [os.path.join(root, s.path) for s in project.sources.values()]
+    templates = Path(root) / "templates"
     if templates.is_dir() and not templates.is_symlink():
-        paths += [p for p in templates.rglob("*") if p.is_file()]
+        paths += [str(p) for p in templates.rglob("*") if p.is_file()]
     return paths
 
 
@@ -57,10 +59,11 @@ def is_input(project: Project, target: Path) -> bool:
     """Whether ``target`` (resolved) is a file the project is read from. Only the inputs that
     could resolve to it are resolved: those of the same name, and symbolic links (an input
     that is neither resolves to a path ending in its own name)."""
+    name = target.name
     return any(
-        p.resolve() == target
+        Path(p).resolve() == target
         for p in project_inputs(project)
-        if p.name == target.name or os.path.islink(p)
+        if os.path.basename(p) == name or os.path.islink(p)
     )
 
 

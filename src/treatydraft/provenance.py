@@ -291,13 +291,18 @@ def draft_blockers(project: Project) -> list[Diagnostic]:
 
 def noncharacter_findings(project: Project) -> list[Diagnostic]:
     """A non-character (U+FFFE…) in any displayed text: no output may silently drop it."""
+    from .display import first_noncharacter
+
     out = [d for d in displayed_findings(project) if d.code == "noncharacter"]
     for clause in project.clauses.values():
-        found = _lint_shown(clause.pos, project.language, ("title", clause.title))
+        found = []
+        if clause.title and first_noncharacter(clause.title):
+            found += _lint_shown(clause.pos, project.language, ("title", clause.title))
         for item in clause.walk():
-            found += _lint_shown(
-                item.text_pos, project.language, (describe(item.key_path), item.text)
-            )
+            if first_noncharacter(item.text):
+                found += _lint_shown(
+                    item.text_pos, project.language, (describe(item.key_path), item.text)
+                )
         out.extend(d for d in found if d.code == "noncharacter")
     return out
 
