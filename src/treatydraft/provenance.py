@@ -136,7 +136,8 @@ def check_root(root, loaded=None) -> tuple[list[Diagnostic], Project | None, int
         found, used = check_clauses(partial, sorted(clauses), later, deadline=deadline)
         return [], {cid: facts(c) for cid, c in clauses.items()}, found, used, later
 
-    results = map_chunks(work, files, min_weight=200)  # clause files: a few kB each
+    # clause files: a few kB each; four chunks per core, taken as the workers are free
+    results = map_chunks(work, files, min_weight=200, parts=4)
     all_facts: dict = {}
     found: list[Diagnostic] = []
     used_rules: set[str] = set()
