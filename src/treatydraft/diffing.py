@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .diffengine import engine
+
 __all__ = [
     "CJK_RANGES",
     "DiffResult",
@@ -448,8 +450,6 @@ _ENGINE_RUNS: dict[tuple, tuple[list[tuple[str, int]], bool]] = {}
 
 
 def _run_engine(a: str, b: str, timeout: float) -> tuple[list[tuple[str, int]], bool]:
-    from .diffengine import engine
-
     run = engine()
     key = (run, a, b, timeout)
     hit = _ENGINE_RUNS.get(key)

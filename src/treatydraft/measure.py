@@ -24,7 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from . import diffing, substitution
 from .diffing import DELETE, INSERT, Op, _count_words, rebuild_old
+from .text import fold
 
 __all__ = ["Measure", "of_ops", "of_texts", "of_item", "clause_text", "TIMEOUT"]
 
@@ -121,11 +123,7 @@ def of_texts(
 ) -> Measure:
     """The measure of ``clause`` (references already resolved) against ``source``;
     ``folded``: both are folded already (:func:`treatydraft.text.fold`)."""
-    from . import diffing, substitution
-
     if not folded:
-        from .text import fold
-
         source, clause = fold(source), fold(clause)
     if not names:
         return of_ops(diffing.diff(source, clause, timeout=TIMEOUT).ops)
@@ -146,7 +144,6 @@ _SUBSTITUTED: dict = {}
 def substituted_source(source: str, rules: Mapping[str, Mapping[str, str]], names: Sequence[str]):
     """The named rules applied to ``source``: its segments, the substituted text, and the word
     count of ``source`` (remembered: ``check`` compares many paragraphs with one source)."""
-    from . import substitution
 
     key = (source, tuple((n, tuple(rules[n].items())) for n in names))
     hit = _SUBSTITUTED.get(key)
