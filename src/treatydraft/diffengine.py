@@ -24,15 +24,16 @@ _KIND = {0: "=", -1: "-", 1: "+"}
 
 def fast(a: str, b: str, timeout: float) -> Counts:
     global _fast_diff
-    run = _fast_diff
-    if run is None:
-        from fast_diff_match_patch import diff as run
+    if _fast_diff is None:
+        from fast_diff_match_patch import diff
 
-        _fast_diff = run
-    return run(a, b, timelimit=timeout, checklines=False, cleanup="Semantic", counts_only=True)
+        _fast_diff = diff
+    return _fast_diff(
+        a, b, timelimit=timeout, checklines=False, cleanup="Semantic", counts_only=True
+    )
 
 
-_fast_diff: Callable | None = None
+_fast_diff: Callable[..., Counts] | None = None
 
 
 def pure(a: str, b: str, timeout: float) -> Counts:
