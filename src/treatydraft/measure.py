@@ -145,18 +145,24 @@ def substituted_source(source: str, rules: Mapping[str, Mapping[str, str]], name
     """The named rules applied to ``source``: its segments, the substituted text, and the word
     count of ``source`` (remembered: ``check`` compares many paragraphs with one source)."""
 
+    global _substituted_chars
     key = (source, tuple((n, tuple(rules[n].items())) for n in names))
     hit = _SUBSTITUTED.get(key)
     if hit is None:
-        if len(_SUBSTITUTED) > 4096:
-            _SUBSTITUTED.clear()
+        if len(_SUBSTITUTED) >= 4096 or _substituted_chars + len(source) > 2_000_000:
+            _SUBSTITUTED.clear()  # bounded by the characters held too: sources can be long
+            _substituted_chars = 0
         segments = substitution.apply(source, rules, names)
         hit = _SUBSTITUTED[key] = (
             segments,
             substitution.substituted(segments),
             _count_words(source),
         )
+        _substituted_chars += len(source)
     return hit
+
+
+_substituted_chars = 0
 
 
 def resolved(text: str, numbers) -> str:
