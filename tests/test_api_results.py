@@ -192,3 +192,14 @@ def test_amend_and_amend_apply_results(mini: Path, tmp_path: Path) -> None:
     assert (applied.exit_code, applied.changed) == (0, (("changed", "clauses/removal.yaml"),))
     assert "prompt" not in (older / "clauses" / "removal.yaml").read_text(encoding="utf-8")
     assert bad_input(api.amend_apply, api.load_project(older), tmp_path / "absent.md")
+
+
+def test_the_api_facade_lists_its_lazily_imported_use_cases():
+    import treatydraft.api as api_module
+
+    names = {"lookup", "new_clause", "pin", "init_project", "CLAUSE_ID", "PinResult"}
+    assert names <= set(dir(api_module))
+    assert names <= set(api_module.__all__)
+    assert callable(api_module.pin) and callable(api_module.init_project)
+    with pytest.raises(AttributeError, match="no attribute 'lookpu'"):
+        api_module.lookpu  # noqa: B018

@@ -41,6 +41,9 @@ def test_results_in_chunk_order_and_workers_gone(monkeypatch):
     import multiprocessing
 
     monkeypatch.setattr(parallel, "cores", lambda: 2)
+    # dealt by weight, heaviest first, each to the lightest chunk: 9→A 8→B 7→B 6→A …
+    out = parallel.map_chunks(list, list(range(10)), weight=lambda x: x, min_weight=0)
+    assert out == [[9, 6, 5, 2, 1], [8, 7, 4, 3, 0]]
     for _ in range(20):
         out = parallel.map_chunks(sum, list(range(1000)), min_weight=0)
         assert sum(out) == sum(range(1000))
@@ -66,6 +69,33 @@ def test_more_parts_than_cores_give_every_item_once_in_chunk_order(monkeypatch):
     out = parallel.map_chunks(list, items, min_weight=0, parts=4)
     assert len(out) == 8
     assert sorted(x for chunk in out for x in chunk) == items
+    # the chunks come back in the order they were dealt, whichever worker ran them
+    out = parallel.map_chunks(list, list(range(8)), weight=lambda x: x, min_weight=0, parts=2)
+    assert out == [[7, 0], [6, 1], [5, 2], [4, 3]]  # 2 cores × 2 parts, dealt as above
     # never more chunks than items, never an empty one
     out = parallel.map_chunks(list, [1, 2, 3], min_weight=0, parts=4)
     assert sorted(map(len, out)) == [1, 1, 1]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the template sandbox forks only with fork")
+def test_the_template_sandbox_dies_on_ctrl_c_even_under_a_worker_that_ignores_it(monkeypatch):
+    # a build worker ignores SIGINT (the parent ends the pool); the sandbox process it forks
+    # to render a project template must not inherit that, or Ctrl-C would leave it running
+    import pickle
+
+    from treatydraft import jinja_env
+
+    def handlers(*_args):
+        term = signal.getsignal(signal.SIGTERM)
+        intr = signal.getsignal(signal.SIGINT)
+        return pickle.dumps(("ok", f"{int(term)} {int(intr)}"))
+
+    monkeypatch.setattr(jinja_env, "_pickled_result", handlers)
+    saved = signal.signal(signal.SIGINT, signal.SIG_IGN), signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, cli._on_terminate)
+    try:
+        got = jinja_env._render_forked("draft.md.j2", {}, [], None)
+    finally:
+        signal.signal(signal.SIGINT, saved[0])
+        signal.signal(signal.SIGTERM, saved[1])
+    assert got == f"{int(signal.SIG_DFL)} {int(signal.SIG_DFL)}"

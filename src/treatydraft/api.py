@@ -49,15 +49,21 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
+if not TYPE_CHECKING:  # mypy sees the imports above, and still flags a misspelt name
 
-    value = getattr(importlib.import_module(f".{module}", __package__), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str):
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import importlib
+
+        value = getattr(importlib.import_module(f".{module}", __package__), name)
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def load_project(start: str | Path = ".", *, cache: bool = False) -> Project:
@@ -463,3 +469,8 @@ def amend_apply(project: Project, file: str | Path, *, check: bool = False) -> A
     from .amend.run import apply_file
 
     return AmendApplied(tuple(apply_file(project, file, check=check)), check)
+
+
+#: What ``from treatydraft.api import *`` gives: every public name, those imported on first use
+#: included.
+__all__ = sorted({n for n in globals() if not n.startswith("_")} - {"TYPE_CHECKING"} | set(_LAZY))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -457,6 +458,7 @@ _old_sides_chars = 0
 #: and then, for the change measure, folded; when folding changed only whitespace the engine
 #: gets the same two strings (whitespace runs share one key) and its answer is reused.
 _ENGINE_RUNS: dict[tuple, tuple[list[tuple[str, int]], bool]] = {}
+_ENGINE_RUNS_LOCK = threading.Lock()
 
 
 def _run_engine(a: str, b: str, timeout: float) -> tuple[list[tuple[str, int]], bool]:
@@ -468,9 +470,10 @@ def _run_engine(a: str, b: str, timeout: float) -> tuple[list[tuple[str, int]], 
         changes = run(a, b, timeout)
         hit = (changes, time.perf_counter() - started >= timeout)
         if len(a) + len(b) <= 1_000_000:  # a few MB at most, whatever the input
-            if len(_ENGINE_RUNS) >= 8:
-                _ENGINE_RUNS.pop(next(iter(_ENGINE_RUNS)))
-            _ENGINE_RUNS[key] = hit
+            with _ENGINE_RUNS_LOCK:  # the API may be called from several threads
+                if len(_ENGINE_RUNS) >= 8:
+                    _ENGINE_RUNS.pop(next(iter(_ENGINE_RUNS)))
+                _ENGINE_RUNS[key] = hit
     return hit
 
 

@@ -402,6 +402,10 @@ def _render_forked(name: str, context: dict, template_dirs, project_root: str | 
     if pid == 0:  # the child: limits, render, send the result, exit without cleanup
         status = 0
         try:
+            # dies on Ctrl-C and SIGTERM whatever its parent does with them (a check or build
+            # worker ignores Ctrl-C, and a worker's SIGTERM handler must not run here)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.close(read_fd)
             view = memoryview(_pickled_result(name, context, template_dirs, project_root))
             while view:
