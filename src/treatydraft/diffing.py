@@ -400,6 +400,7 @@ def _diff_tokens(
     old_tokens: Sequence[str], new_tokens: Sequence[str], timeout: float
 ) -> tuple[list[Op], bool]:
     """Diff two token lists; return token-level ops and whether time ran out."""
+    from . import anchoring
     from .diffengine import engine
 
     keys = _KEYS
@@ -421,9 +422,12 @@ def _diff_tokens(
         return "".join(map(codes.__getitem__, token_keys))
 
     a, b = encode(old_keys), encode(new_keys)
-    started = time.perf_counter()
-    changes = engine()(a, b, timeout)
-    timed_out = time.perf_counter() - started >= timeout
+    if anchoring.needed(a, b):  # a long text: diffed between anchors (see anchoring)
+        changes, timed_out = anchoring.diff(a, b, timeout, engine())
+    else:
+        started = time.perf_counter()
+        changes = engine()(a, b, timeout)
+        timed_out = time.perf_counter() - started >= timeout
 
     ops: list[Op] = []
     i = j = 0
