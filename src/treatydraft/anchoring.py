@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import bisect
 import re
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from time import perf_counter
 
 Counts = list[tuple[str, int]]
 #: ``(a, b, timeout) -> counts``, ``timeout`` > 0 seconds: a :mod:`treatydraft.diffengine` engine.
@@ -79,7 +79,7 @@ def _once(s: str, k: int, starts: str) -> dict[str, int]:
     regular expression ``starts`` matches and occurring exactly once in ``s``."""
     first: dict[str, int] = {}
     repeated: set[str] = set()
-    for m in re.finditer(starts, s[: len(s) - k + 1], re.DOTALL):
+    for m in re.finditer(starts, s[: max(0, len(s) - k + 1)], re.DOTALL):
         i = m.start()
         run = s[i : i + k]
         if run in first:
@@ -226,13 +226,13 @@ def diff(a: str, b: str, timeout: float, engine: Engine) -> tuple[Counts, bool]:
     neighbours of one kind merged) by running ``engine`` on the gaps between anchors; and
     whether the time limit (``timeout`` seconds, shared by all the runs) was reached, in which
     case the result is still a diff of ``a`` and ``b``, but a rough one."""
-    deadline = time.perf_counter() + timeout
+    deadline = perf_counter() + timeout
     counts: Counts = []
     timed_out = False
     for equal, lo_a, hi_a, lo_b, hi_b in _regions(a, b, 0, len(a), 0, len(b), 0):
         if equal:
             pieces: Counts = [("=", hi_a - lo_a)]
-        elif (left := deadline - time.perf_counter()) > 0:
+        elif (left := deadline - perf_counter()) > 0:
             pieces = engine(a[lo_a:hi_a], b[lo_b:hi_b], left)
         else:  # not run: both engines read a limit of 0 as "no limit"
             timed_out = True
@@ -242,4 +242,4 @@ def diff(a: str, b: str, timeout: float, engine: Engine) -> tuple[Counts, bool]:
                 counts[-1] = (kind, counts[-1][1] + n)
             elif n:
                 counts.append((kind, n))
-    return counts, timed_out or time.perf_counter() >= deadline
+    return counts, timed_out or perf_counter() >= deadline
