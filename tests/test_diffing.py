@@ -414,3 +414,29 @@ def test_arbitrary_unicode_rebuilds(old: str, new: str) -> None:
     verify(result.ops, old, new)
     renormalised = diff(old, nfd(old))
     assert set(kinds(renormalised)) <= {"equal", "format"}
+
+
+def test_a_diff_of_the_same_encoded_texts_runs_the_engine_once(monkeypatch):
+    # A redline diffs a paragraph as written, then folded for the change measure: when folding
+    # changed only whitespace, the engine's answer is reused (and is the same answer).
+    from treatydraft import diffengine, diffing
+
+    calls = []
+    real = diffengine.engine()
+
+    def counting(a, b, timeout):
+        calls.append((a, b))
+        return real(a, b, timeout)
+
+    monkeypatch.setattr(diffengine, "_chosen", counting)
+    monkeypatch.setattr(diffing, "_ENGINE_RUNS", {})
+    written = diffing.diff(
+        "The Member States\n\nshall act.", "The States Parties\n\nshall act now."
+    )
+    folded = diffing.diff("The Member States shall act.", "The States Parties shall act now.")
+    assert len(calls) == 1
+    assert [(op.kind, op.old.split(), op.new.split()) for op in written.ops] == [
+        (op.kind, op.old.split(), op.new.split()) for op in folded.ops
+    ]
+    diffing.diff("The Member States shall act.", "The States Parties shall not act.")
+    assert len(calls) == 2

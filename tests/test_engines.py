@@ -162,3 +162,13 @@ def test_pure_parser_refuses_lone_surrogates_like_libyaml(data):
         lines[engine] = [d.format() for d in info.value.diagnostics]
     assert lines["pure"] == lines["c"]
     assert lines["c"][0].endswith("error[yaml-syntax]: found invalid Unicode character escape code")
+
+
+def test_the_pure_engine_is_not_imported_when_the_compiled_one_is_there(monkeypatch):
+    if "fast" not in diffengine.available():
+        pytest.skip("fast-diff-match-patch is not installed here")
+    for name in [m for m in sys.modules if m.startswith("diff_match_patch")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(diffengine, "_chosen", None)
+    assert diffengine.engine() is diffengine.fast
+    assert "diff_match_patch" not in sys.modules

@@ -58,3 +58,14 @@ def test_an_exception_in_a_worker_reaches_the_caller(monkeypatch):
     import multiprocessing
 
     assert multiprocessing.active_children() == []
+
+
+def test_more_parts_than_cores_give_every_item_once_in_chunk_order(monkeypatch):
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    items = list(range(101))
+    out = parallel.map_chunks(list, items, min_weight=0, parts=4)
+    assert len(out) == 8
+    assert sorted(x for chunk in out for x in chunk) == items
+    # never more chunks than items, never an empty one
+    out = parallel.map_chunks(list, [1, 2, 3], min_weight=0, parts=4)
+    assert sorted(map(len, out)) == [1, 1, 1]

@@ -210,3 +210,29 @@ def test_clause_equal_to_substituted_source_has_only_rule_changes(
     applied = sum(1 for op in result.ops if op.kind == "rule")
     assert applied == sum(counts(segments).values())
     assert word_stats(result.ops)[0] == 0
+
+
+@given(source_clause())
+@settings(max_examples=400, deadline=None)
+def test_measure_read_from_the_substituted_diff_is_the_measure_of_the_redline(
+    case: tuple[str, str, list[str]],
+) -> None:
+    # of_texts skips the mapping to source coordinates when no change reaches a rule
+    # application: it must count exactly what the mapped redline counts.
+    from treatydraft import measure
+    from treatydraft.text import fold
+
+    source, clause, names = case
+    expected = measure.of_ops(redline(fold(source), fold(clause), RULES, names).ops)
+    assert measure.of_texts(source, clause, RULES, names) == expected
+
+
+def test_edits_rule_sees_a_change_touching_a_rule_application() -> None:
+    from treatydraft.diffing import diff
+    from treatydraft.substitution import edits_rule
+
+    segments = apply("the Member States shall act", RULES, ["states-parties"])
+    text = substituted(segments)  # "the States Parties shall act"
+    assert not edits_rule(diff(text, "the States Parties must act").ops, segments)
+    assert edits_rule(diff(text, "the States Party shall act").ops, segments)
+    assert edits_rule(diff(text, "the new States Parties shall act").ops, segments)  # touches

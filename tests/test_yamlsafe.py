@@ -106,3 +106,53 @@ def test_file_over_two_mebibytes_rejected_before_parsing():
 
 def test_single_bom_is_accepted():
     assert load_bytes(b"\xef\xbb\xbfa: b\n", "x.yaml").items["a"].value == "b"
+
+
+# --- decode scans the whole text at once; it must report what a scan of each line reports ---
+
+
+def _decode_by_lines(text: str):
+    """The line-by-line scan ``decode`` used to make (the reference): (line, col, code) of the
+    first problem, or None."""
+    import re
+
+    from treatydraft.loading.yamlsafe import BAD_CONTROL
+
+    if text.startswith("\ufeff"):  # a byte-order mark, dropped (two are refused)
+        text = text[1:]
+        if text.startswith("\ufeff"):
+            return 1, 1, "encoding"
+    for lineno, line_text in enumerate(text.split("\n"), start=1):
+        m = BAD_CONTROL.search(line_text)
+        if m is None and line_text.endswith("\r") and lineno == text.count("\n") + 1:
+            m = re.search("\r$", line_text)
+        if m:
+            return lineno, m.start() + 1, "control-character"
+        stripped = line_text.lstrip(" ")
+        if stripped[:1] in ("\t", "\u00a0") and stripped.strip():
+            return lineno, len(line_text) - len(stripped) + 1, "yaml-indentation"
+    return None
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(
+    ["a", "b: c", " ", "  ", "\t", "\u00a0", "\n", "\r\n", "\r", "\x07", "\u2028", "\ufdd0",
+     "\U0001fffe", "\U0001f600", "\ufeff", "é", "x\ty"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_decode_reports_the_first_problem_of_a_line_scan(text):
+    from treatydraft.loading.yamlsafe import decode
+
+    expected = _decode_by_lines(text)
+    try:
+        decode(text.encode("utf-8"), "f.yaml")
+    except InputError as exc:
+        d = exc.diagnostics[0]
+        assert (d.line, d.col, d.code) == expected
+    else:
+        assert expected is None

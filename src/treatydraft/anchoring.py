@@ -3,7 +3,7 @@
 diff-match-patch's Myers bisection costs O(N·D) (N the length, D the edit distance): a
 15,000-word text with ~5 % of its words edited takes ~1.5 s in the pure-Python engine.
 Before the engine runs, :func:`diff` pins the two encoded strings (one character per token,
-see :func:`treatydraft.diffing._diff_tokens`) together at *anchors*, in the way of patience
+as :mod:`treatydraft.diffing` encodes them) together at *anchors*, in the way of patience
 diff:
 
 * an anchor is a run of ``k`` characters that occurs exactly once in each string: ``k = 1``

@@ -9,28 +9,55 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import formats
 from . import outputs as _outputs
 from .diagnostics import Report
 from .errors import UsageError
-from .lookup import lookup as lookup
 from .model import Project
-from .newclause import CLAUSE_ID as CLAUSE_ID
-from .newclause import NewClauseResult as NewClauseResult
-from .newclause import new_clause as new_clause
 from .outputs import BuildOutput as BuildOutput
 from .outputs import BuildResult as BuildResult
-from .pinning import PinResult as PinResult
-from .pinning import pin as pin
-from .project_init import InitResult as InitResult
-from .project_init import init_project as init_project
 from .results import AmendApplied as AmendApplied
 from .results import Rendered as Rendered
 from .results import SourceEntry as SourceEntry
 from .results import SourceOrigin as SourceOrigin
 from .results import SourcesList as SourcesList
 from .results import SourceText as SourceText
+
+if TYPE_CHECKING:
+    from .lookup import lookup as lookup
+    from .newclause import CLAUSE_ID as CLAUSE_ID
+    from .newclause import NewClauseResult as NewClauseResult
+    from .newclause import new_clause as new_clause
+    from .pinning import PinResult as PinResult
+    from .pinning import pin as pin
+    from .project_init import InitResult as InitResult
+    from .project_init import init_project as init_project
+
+#: Re-exported use cases whose modules are imported on first use (each command needs one:
+#: ``redline`` should not pay for ``new``'s or ``init``'s imports).
+_LAZY = {
+    "lookup": "lookup",
+    "CLAUSE_ID": "newclause",
+    "NewClauseResult": "newclause",
+    "new_clause": "newclause",
+    "PinResult": "pinning",
+    "pin": "pinning",
+    "InitResult": "project_init",
+    "init_project": "project_init",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __package__), name)
+    globals()[name] = value
+    return value
 
 
 def load_project(start: str | Path = ".", *, cache: bool = False) -> Project:
@@ -213,12 +240,14 @@ def redline_model(
     ``against``: ``"source"`` (each paragraph against its source article), an existing
     directory (another project), or else a git revision of this project's repository.
     """
-    from .redline import against_draft, against_source
+    from .redline import against_source
+
+    if against == "source":
+        return against_source(project, clause_ids, raw=raw, timeout=timeout, progress=progress)
+    from .redline import against_draft
     from .redline.against import load_directory, load_revision, resolve_against
 
     mode, value = resolve_against(project, against)
-    if mode == "source":
-        return against_source(project, clause_ids, raw=raw, timeout=timeout, progress=progress)
     if raw:
         raise UsageError("--raw applies to redlines against the source only")
     other = load_directory(value) if mode == "dir" else load_revision(project, value)

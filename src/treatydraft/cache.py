@@ -674,7 +674,7 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
 
         model_keys = {rel: _model_key(fp, rel, data) for rel, _cid, data in misses}
         try:
-            parts = map_chunks(work, misses, min_weight=200)
+            parts = map_chunks(work, misses, min_weight=200, parts=4)
         except KeyError:  # a finding outside the file it was found in: do not cache
             return _uncached(root)
         for part in parts:

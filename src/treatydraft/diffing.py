@@ -17,6 +17,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "CJK_RANGES",
@@ -57,9 +58,9 @@ class RedlineIntegrityError(Exception):
         self.side = side
 
 
-@dataclass(frozen=True, slots=True)
-class Op:
-    """One redline operation; ``old``/``new`` are the exact texts on each side."""
+class Op(NamedTuple):
+    """One redline operation; ``old``/``new`` are the exact texts on each side (a named tuple:
+    diffs make hundreds of thousands of them)."""
 
     kind: str
     old: str
@@ -266,6 +267,8 @@ def _paragraphs(text: str) -> list[str]:
 
 def normalise(text: str) -> str:
     """Comparison key: NFC, any whitespace run as one space, ASCII quotes."""
+    if text.isascii():  # already NFC, no curly quotes
+        return _SPACE_RUN.sub(" ", text)
     return _SPACE_RUN.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTES))
 
 
@@ -396,38 +399,89 @@ def _code_point(index: int) -> str:
     raise _TooManyTokens
 
 
-def _diff_tokens(
-    old_tokens: Sequence[str], new_tokens: Sequence[str], timeout: float
-) -> tuple[list[Op], bool]:
-    """Diff two token lists; return token-level ops and whether time ran out."""
-    from . import anchoring
-    from .diffengine import engine
+class _Side(NamedTuple):
+    """The old side of a diff, encoded: its tokens, their keys, one code point per distinct
+    key (in order of first appearance) and the encoded string."""
 
+    tokens: Sequence[str]
+    codes: dict[str, str]
+    encoded: str
+
+
+def _keys_of(tokens: Sequence[str]) -> list[str]:
     keys = _KEYS
     if len(keys) > 200_000:
         keys.clear()
-    for tok in set(old_tokens).union(new_tokens).difference(keys):
+    for tok in set(tokens).difference(keys):
         keys[tok] = normalise(tok)
-    old_keys = list(map(keys.__getitem__, old_tokens))
-    new_keys = list(map(keys.__getitem__, new_tokens))
-    # one character per distinct key, in order of first appearance (old side first)
-    distinct = dict.fromkeys(old_keys)
-    distinct.update(dict.fromkeys(new_keys))
+    return list(map(keys.__getitem__, tokens))
+
+
+def _encode_old(tokens: Sequence[str]) -> _Side:
+    token_keys = _keys_of(tokens)
+    distinct = dict.fromkeys(token_keys)
     if len(distinct) <= len(_FIRST_CODES):
         codes = dict(zip(distinct, _FIRST_CODES))
     else:
         codes = {key: _code_point(n) for n, key in enumerate(distinct)}
+    return _Side(tokens, codes, "".join(map(codes.__getitem__, token_keys)))
 
-    def encode(token_keys: list[str]) -> str:
-        return "".join(map(codes.__getitem__, token_keys))
 
-    a, b = encode(old_keys), encode(new_keys)
-    if anchoring.needed(a, b):  # a long text: diffed between anchors (see anchoring)
-        changes, timed_out = anchoring.diff(a, b, timeout, engine())
-    else:
-        started = time.perf_counter()
-        changes = engine()(a, b, timeout)
-        timed_out = time.perf_counter() - started >= timeout
+#: old text -> its encoded word tokens: ``check`` and ``redline`` diff many texts against the
+#: same source paragraph (the old side's codes do not depend on the new side).
+_OLD_SIDES: dict[str, _Side] = {}
+
+
+def _old_side(old: str) -> _Side:
+    hit = _OLD_SIDES.get(old)
+    if hit is None:
+        if len(_OLD_SIDES) > 2048:
+            _OLD_SIDES.clear()
+        hit = _OLD_SIDES[old] = _encode_old(tokenize(old))
+    return hit
+
+
+#: The last few engine runs, by their encoded inputs: a redline diffs a paragraph as written
+#: and then, for the change measure, folded; when folding changed only whitespace the engine
+#: gets the same two strings (whitespace runs share one key) and its answer is reused.
+_ENGINE_RUNS: dict[tuple, tuple[list[tuple[str, int]], bool]] = {}
+
+
+def _run_engine(a: str, b: str, timeout: float) -> tuple[list[tuple[str, int]], bool]:
+    from . import anchoring
+    from .diffengine import engine
+
+    run = engine()
+    key = (run, a, b, timeout)
+    hit = _ENGINE_RUNS.get(key)
+    if hit is None:
+        if anchoring.needed(a, b):  # a long text: diffed between anchors (see anchoring)
+            hit = anchoring.diff(a, b, timeout, run)
+        else:
+            started = time.perf_counter()
+            changes = run(a, b, timeout)
+            hit = (changes, time.perf_counter() - started >= timeout)
+        if len(_ENGINE_RUNS) >= 8:
+            _ENGINE_RUNS.pop(next(iter(_ENGINE_RUNS)))
+        _ENGINE_RUNS[key] = hit
+    return hit
+
+
+def _diff_tokens(
+    old_tokens: Sequence[str] | _Side, new_tokens: Sequence[str], timeout: float
+) -> tuple[list[Op], bool]:
+    """Diff two token lists (the old one possibly encoded already); return token-level ops
+    and whether time ran out."""
+    old = old_tokens if isinstance(old_tokens, _Side) else _encode_old(old_tokens)
+    old_tokens = old.tokens
+    new_keys = _keys_of(new_tokens)
+    codes = old.codes
+    extra = [key for key in dict.fromkeys(new_keys) if key not in codes]
+    if extra:
+        n = len(codes)
+        codes = codes | {key: _code_point(n + i) for i, key in enumerate(extra)}
+    a, b = old.encoded, "".join(map(codes.__getitem__, new_keys))
+    changes, timed_out = _run_engine(a, b, timeout)
 
     ops: list[Op] = []
     i = j = 0
@@ -475,7 +529,8 @@ def diff(old: str, new: str, *, timeout: float = 2.0) -> DiffResult:
     granularity = "word"
     for granularity, split in _GRANULARITIES:  # noqa: B007 - the last one tried is reported
         try:
-            ops_list, timed_out = _diff_tokens(split(old), split(new), timeout)
+            old_side = _old_side(old) if split is tokenize else split(old)
+            ops_list, timed_out = _diff_tokens(old_side, split(new), timeout)
         except _TooManyTokens:
             ops_list, timed_out = [Op(DELETE, old, ""), Op(INSERT, "", new)], True
         if not timed_out:

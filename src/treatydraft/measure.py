@@ -84,6 +84,12 @@ class Measure:
 def of_ops(ops: Iterable[Op]) -> Measure:
     """The measure of a diff whose old side is the source (rule ops are not changes)."""
     ops = tuple(ops)
+    return Measure(_changed(ops), _count_words(rebuild_old(ops)))
+
+
+def _changed(ops: Sequence[Op]) -> int:
+    """The changed words of ``ops``: each run of deletes and inserts counts the larger of its
+    deleted and inserted word counts."""
     changed = 0
     deleted: list[str] = []
     inserted: list[str] = []
@@ -102,7 +108,7 @@ def of_ops(ops: Iterable[Op]) -> Measure:
         elif deleted or inserted:
             changed += close()
     changed += close()
-    return Measure(changed, _count_words(rebuild_old(ops)))
+    return changed
 
 
 def of_texts(
@@ -110,13 +116,50 @@ def of_texts(
     clause: str,
     rules: Mapping[str, Mapping[str, str]],
     names: Sequence[str],
+    *,
+    folded: bool = False,
 ) -> Measure:
-    """The measure of ``clause`` (references already resolved) against ``source``."""
-    from . import substitution
-    from .text import fold
+    """The measure of ``clause`` (references already resolved) against ``source``;
+    ``folded``: both are folded already (:func:`treatydraft.text.fold`)."""
+    from . import diffing, substitution
 
-    result = substitution.redline(fold(source), fold(clause), rules, names, timeout=TIMEOUT)
-    return of_ops(result.ops)
+    if not folded:
+        from .text import fold
+
+        source, clause = fold(source), fold(clause)
+    if not names:
+        return of_ops(diffing.diff(source, clause, timeout=TIMEOUT).ops)
+    segments, text, words = substituted_source(source, rules, names)
+    base = diffing.diff(text, clause, timeout=TIMEOUT)
+    if not substitution.edits_rule(base.ops, segments):
+        # every change is where it is in the source, every rule application intact: the
+        # redline in source coordinates would count the same (tests/test_measure.py)
+        return Measure(_changed(base.ops), words)
+    return of_ops(substitution.to_source(base, segments, source, clause).ops)
+
+
+#: (source text, rules applied) -> its segments, substituted text and word count: ``check``
+#: compares many paragraphs with the same source paragraph.
+_SUBSTITUTED: dict = {}
+
+
+def substituted_source(source: str, rules: Mapping[str, Mapping[str, str]], names: Sequence[str]):
+    """The named rules applied to ``source``: its segments, the substituted text, and the word
+    count of ``source`` (remembered: ``check`` compares many paragraphs with one source)."""
+    from . import substitution
+
+    key = (source, tuple((n, tuple(rules[n].items())) for n in names))
+    hit = _SUBSTITUTED.get(key)
+    if hit is None:
+        if len(_SUBSTITUTED) > 4096:
+            _SUBSTITUTED.clear()
+        segments = substitution.apply(source, rules, names)
+        hit = _SUBSTITUTED[key] = (
+            segments,
+            substitution.substituted(segments),
+            _count_words(source),
+        )
+    return hit
 
 
 def resolved(text: str, numbers) -> str:

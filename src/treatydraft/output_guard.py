@@ -41,16 +41,30 @@ def refuse_special(path: str | Path) -> None:
         raise OutputRefused(str(path), f"{why}; outputs replace only plain files")
 
 
-def project_inputs(project: Project) -> set[Path]:
-    """The resolved paths of every file the project is read from."""
-    root = Path(project.root)
-    paths = [root / project.config_path if project.config_path else root / "treatydraft.yml"]
-    paths += [root / c.path for c in project.clauses.values()]
-    paths += [root / s.path for s in project.sources.values()]
-    templates = root / "templates"
+def project_inputs(project: Project) -> list[str]:
+    """The paths (joined to the project folder, not resolved) of every file the project is
+    read from."""
+    root = str(project.root)
+    config = project.config_path or "treatydraft.yml"
+    paths = [os.path.join(root, config)]
+    paths += [os.path.join(root, c.path) for c in project.clauses.values()]
+    paths += [os.path.join(root, s.path) for s in project.sources.values()]
+    templates = Path(root) / "templates"
     if templates.is_dir() and not templates.is_symlink():
-        paths += [p for p in templates.rglob("*") if p.is_file()]
-    return {p.resolve() for p in paths}
+        paths += [str(p) for p in templates.rglob("*") if p.is_file()]
+    return paths
+
+
+def is_input(project: Project, target: Path) -> bool:
+    """Whether ``target`` (resolved) is a file the project is read from. Only the inputs that
+    could resolve to it are resolved: those of the same name, and symbolic links (an input
+    that is neither resolves to a path ending in its own name)."""
+    name = target.name
+    return any(
+        Path(p).resolve() == target
+        for p in project_inputs(project)
+        if os.path.basename(p) == name or os.path.islink(p)
+    )
 
 
 def check_output(project: Project | None, path: str | Path) -> None:
@@ -59,7 +73,7 @@ def check_output(project: Project | None, path: str | Path) -> None:
     refuse_special(path)
     if project is None or not isinstance(project.root, (str, os.PathLike)):
         return
-    if Path(path).resolve() in project_inputs(project):
+    if is_input(project, Path(path).resolve()):
         raise OutputRefused(
             str(path),
             "is an input of the project (its treatydraft.yml, a clause, a source or a template)",

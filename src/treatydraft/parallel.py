@@ -35,9 +35,13 @@ def map_chunks(
     *,
     weight: Callable[[T], int] = lambda _: 1,
     min_weight: int = 500,
+    parts: int = 1,
 ) -> list[R]:
     """``[fn(chunk) for chunk in chunks]`` over balanced chunks of ``items``, in parallel when
-    the total ``weight`` is at least ``min_weight`` and there is more than one core."""
+    the total ``weight`` is at least ``min_weight`` and there is more than one core.
+
+    ``parts``: chunks per core. With more than one, a worker that is done takes the next
+    chunk, so a chunk that costs more than its weight said does not leave a core idle."""
     global _job
     n = cores()
     total = sum(weight(i) for i in items)
@@ -47,8 +51,9 @@ def map_chunks(
     import multiprocessing
 
     # deal the items out by weight, heaviest first, so the chunks take about as long
-    chunks: list[list[T]] = [[] for _ in range(n)]
-    loads = [0] * n
+    count = max(1, min(len(items), n * max(1, parts)))
+    chunks: list[list[T]] = [[] for _ in range(count)]
+    loads = [0] * count
     for item in sorted(items, key=weight, reverse=True):
         k = loads.index(min(loads))
         chunks[k].append(item)
@@ -56,7 +61,7 @@ def map_chunks(
     _job = (fn, chunks)
     pool = multiprocessing.get_context(method).Pool(n, initializer=_worker_signals)
     try:
-        results = pool.map(_run_chunk, range(n))
+        results = pool.map(_run_chunk, range(count), chunksize=1)
         # Let the workers end on their own: ``terminate`` (what ``with Pool()`` does) races
         # with workers that are still waiting for a task and could leave ``check`` hanging.
         pool.close()

@@ -136,7 +136,8 @@ def check_root(root, loaded=None) -> tuple[list[Diagnostic], Project | None, int
         found, used = check_clauses(partial, sorted(clauses), later, deadline=deadline)
         return [], {cid: facts(c) for cid, c in clauses.items()}, found, used, later
 
-    results = map_chunks(work, files, min_weight=200)  # clause files: a few kB each
+    # clause files: a few kB each; four chunks per core, taken as the workers are free
+    results = map_chunks(work, files, min_weight=200, parts=4)
     all_facts: dict = {}
     found: list[Diagnostic] = []
     used_rules: set[str] = set()
@@ -291,13 +292,18 @@ def draft_blockers(project: Project) -> list[Diagnostic]:
 
 def noncharacter_findings(project: Project) -> list[Diagnostic]:
     """A non-character (U+FFFE…) in any displayed text: no output may silently drop it."""
+    from .display import first_noncharacter
+
     out = [d for d in displayed_findings(project) if d.code == "noncharacter"]
     for clause in project.clauses.values():
-        found = _lint_shown(clause.pos, project.language, ("title", clause.title))
+        found = []
+        if clause.title and first_noncharacter(clause.title):
+            found += _lint_shown(clause.pos, project.language, ("title", clause.title))
         for item in clause.walk():
-            found += _lint_shown(
-                item.text_pos, project.language, (describe(item.key_path), item.text)
-            )
+            if first_noncharacter(item.text):
+                found += _lint_shown(
+                    item.text_pos, project.language, (describe(item.key_path), item.text)
+                )
         out.extend(d for d in found if d.code == "noncharacter")
     return out
 
@@ -459,13 +465,11 @@ class TextComparison:
     budget: float
 
     def finding(self, rules, numbers) -> Diagnostic | None:
-        from . import diffing, measure, substitution
+        from . import diffing, measure
 
         printed = fold(measure.resolved(self.text, numbers))  # a reading: brackets resolved
         if self.relation == "verbatim":
-            expected = fold(
-                substitution.substituted(substitution.apply(self.source, rules, self.substitutions))
-            )
+            expected = fold(measure.substituted_source(self.source, rules, self.substitutions)[1])
             if expected == printed:
                 return None
             ops = diffing.diff(expected, printed).ops
@@ -474,7 +478,7 @@ class TextComparison:
                 "verbatim-mismatch",
                 f"{self.where} is marked verbatim but differs from {self.address}: {_changes(ops)}",
             )
-        m = measure.of_texts(self.source, printed, rules, self.substitutions)
+        m = measure.of_texts(self.source, printed, rules, self.substitutions, folded=True)
         if not m.over(self.budget):
             return None
         return _d(

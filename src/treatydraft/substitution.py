@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from treatydraft import diffing
 from treatydraft.diffing import DiffResult, Op
 
-__all__ = ["Segment", "apply", "counts", "redline", "substituted"]
+__all__ = ["Segment", "apply", "counts", "edits_rule", "redline", "substituted", "to_source"]
 
 Rules = Mapping[str, Mapping[str, str]]
 
@@ -134,9 +134,45 @@ def redline(
         return diffing.diff(source, clause, timeout=timeout)
     segments = apply(source, rules, names)
     base = diffing.diff(substituted(segments), clause, timeout=timeout)
+    return to_source(base, segments, source, clause)
+
+
+def to_source(
+    base: DiffResult, segments: Sequence[Segment], source: str, clause: str
+) -> DiffResult:
+    """The redline of ``source`` against ``clause`` from ``base``, the diff of the substituted
+    text (``segments``) against ``clause``: each rule application one ``rule`` op, or part of a
+    delete + insert where the clause edits it. Verified to rebuild both texts."""
     ops = diffing.coalesce(_to_source(base.ops, segments))
     diffing.verify(ops, source, clause)
     return DiffResult(tuple(ops), base.approximate, base.granularity)
+
+
+def edits_rule(ops: Sequence[Op], segments: Sequence[Segment]) -> bool:
+    """Whether any op of a diff of the substituted text other than ``equal`` reaches a rule
+    application (touching its ends counts). When none does, :func:`to_source` leaves every
+    change as it is and turns each rule application into one ``rule`` op: what the change
+    measure counts can be read from ``ops`` directly."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for seg in segments:
+        end = pos + len(seg.text)
+        if seg.rule is not None:
+            spans.append((pos, end))
+        pos = end
+    if not spans:
+        return False
+    k = 0
+    pos = 0
+    for op in ops:
+        end = pos + len(op.old)
+        if op.kind != diffing.EQUAL:
+            while k < len(spans) and spans[k][1] < pos:
+                k += 1
+            if k < len(spans) and spans[k][0] <= end:
+                return True
+        pos = end
+    return False
 
 
 def _split_equal(ops: Sequence[Op], cuts: set[int]) -> list[tuple[int, int, Op]]:

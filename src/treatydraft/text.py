@@ -26,9 +26,21 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "sd", "ug"})
 
 
+#: Every character one of lint's searches looks for, in the BMP (one bitmap search: most texts
+#: have none of them, and are done after it).
+_SUSPICIOUS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069"
+    "\ufeff\ufdd0-\ufdef\ufffe\uffff]"
+)
+
+
 def lint(text: str, language: str = "en") -> list[tuple[str, int, str]]:
     """Suspicious characters in clause text: ``(code, offset, message)`` for each kind found."""
-    out = []
+    out: list[tuple[str, int, str]] = []
+    from .display import has_astral
+
+    if not _SUSPICIOUS.search(text) and not has_astral(text):
+        return out
     m = _CONTROL.search(text)
     if m:
         ch = m.group()

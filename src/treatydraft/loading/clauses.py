@@ -9,12 +9,12 @@ from ..diagnostics import Diagnostic
 from ..errors import InputError
 from ..model import Clause, ClauseKind, Paragraph, Pos, Provenance, Relation
 from . import yamlsafe
-from .negotiation import KEYS as NEGOTIATION_KEYS
-from .negotiation import check_brackets
-from .negotiation import read as read_negotiation
 from .schema import Reader
 
 CLAUSE_KEYS = ("id", "title", "kind", "paragraphs", "notes")
+#: The negotiation keys of a paragraph or point (§12), read by :mod:`.negotiation` (imported
+#: only for the items that have them, or brackets in their text).
+NEGOTIATION_KEYS = ("status", "groups", "alternatives", "reservations", "agreed")
 ITEM_KEYS = ("text", "provenance", "points", *NEGOTIATION_KEYS)
 PROVENANCE_KEYS = ("source", "at", "relation", "substitutions", "budget", "pin", "note")
 RELATIONS = ("verbatim", "adapted", "new")
@@ -98,10 +98,17 @@ def _items(r: Reader, node, key_path: tuple, depth: int) -> tuple[Paragraph, ...
         text = r.string(text_node, "text")
         prov = _provenance(r, m.items.get("provenance"))
         points = _items(r, m.items.get("points"), key_path + (i, "points"), depth + 1)
-        neg = read_negotiation(r, m, what)
+        neg = None
+        if any(k in m.items for k in NEGOTIATION_KEYS):
+            from .negotiation import read as read_negotiation
+
+            neg = read_negotiation(r, m, what)
         if text is None or text_node is None:
             continue
-        check_brackets(r, text, text_node, r.source)
+        if "[" in text or "]" in text:
+            from .negotiation import check_brackets
+
+            check_brackets(r, text, text_node, r.source)
         tpos = Pos(r.path, text_node.line, text_node.col)
         out.append(
             Paragraph(text, prov, points, Pos(r.path, m.line, m.col), tpos, key_path + (i,), neg)

@@ -20,9 +20,9 @@ from ..negotiation.data import (
 )
 from ..negotiation.positions import offset_position
 from . import yamlsafe
+from .clauses import NEGOTIATION_KEYS as KEYS
 from .schema import Reader
 
-KEYS = ("status", "groups", "alternatives", "reservations", "agreed")
 OPTION_KEYS = ("text", "proposer", "supporters")
 ALTERNATIVE_KEYS = ("label", "text", "proposer", "supporters")
 

@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
-from ..display import is_noncharacter
+from ..display import has_astral, is_noncharacter
 from ..errors import InputError
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -30,6 +30,39 @@ BAD_CONTROL = re.compile(
     + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
     + "]|\r(?!\n|$)"  # a lone carriage return (on the split line: CRLF leaves a trailing CR)
 )
+
+
+#: BAD_CONTROL without the non-characters above the BMP: a class of BMP characters only is a
+#: bitmap for ``re`` (several times faster than the full class on long texts).
+_BAD_BMP = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff]|\r(?!\n|$)"
+)
+#: Spaces, then a tab or no-break space, at the start of a line.
+_BAD_INDENT = re.compile("^ *[\t\u00a0]", re.M)
+
+
+def _first_bad_character(text: str) -> int | None:
+    """Where the first character BAD_CONTROL refuses is, as a scan of each line finds it (a
+    CR that ends the text counts: on its line it is a lone CR)."""
+    m = (BAD_CONTROL if has_astral(text) else _BAD_BMP).search(text)
+    if m is not None:
+        return m.start()
+    if text.endswith("\r"):
+        return len(text) - 1
+    return None
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    return text.count("\n", 0, pos) + 1, pos - _line_start(text, pos) + 1
 
 
 @dataclass(slots=True)
@@ -115,33 +148,32 @@ def decode(data: bytes, path: str) -> str:
         raise _diag(
             path, line, col, "encoding", f"not valid UTF-8: byte 0x{data[exc.start]:02x}{hint}"
         ) from None
-    for lineno, line_text in enumerate(text.split("\n"), start=1):
-        m = BAD_CONTROL.search(line_text)
-        if m is None and line_text.endswith("\r") and lineno == text.count("\n") + 1:
-            m = re.search("\r$", line_text)  # the last line ends with a lone CR
-        if m:
-            ch = m.group()
-            if ch == "\r":
-                why = (
-                    "a carriage return without a line feed ends a line here; a terminal "
-                    "shows the rest over the start of the line, hiding it; end lines with LF "
-                    "or CRLF"
-                )
-            elif is_noncharacter(ch):
-                why = f"non-character U+{ord(ch):04X} is not allowed in a text file"
-            else:
-                why = f"control character U+{ord(ch):04X} is not allowed; write it as an escape in a double-quoted string if it is really meant"
-            raise _diag(path, lineno, m.start() + 1, "control-character", why)
-        stripped = line_text.lstrip(" ")
-        if stripped[:1] in ("\t", "\u00a0") and stripped.strip():
-            what = "a tab" if stripped[0] == "\t" else "a no-break space"
-            raise _diag(
-                path,
-                lineno,
-                len(line_text) - len(stripped) + 1,
-                "yaml-indentation",
-                f"{what} in indentation; indent with spaces only",
+    # One scan of the whole text for each kind of problem (a loop over lines costs more than
+    # parsing the file); the first problem in line order is reported, as a line scan would.
+    found = _first_bad_character(text)
+    indent = _BAD_INDENT.search(text)
+    while indent is not None and not text[indent.end() : _line_end(text, indent.end())].strip():
+        indent = _BAD_INDENT.search(text, _line_end(text, indent.end()))
+    if found is not None and (indent is None or _line_start(text, found) <= indent.start()):
+        lineno, col = _line_col(text, found)
+        ch = text[found]
+        if ch == "\r":
+            why = (
+                "a carriage return without a line feed ends a line here; a terminal "
+                "shows the rest over the start of the line, hiding it; end lines with LF "
+                "or CRLF"
             )
+        elif is_noncharacter(ch):
+            why = f"non-character U+{ord(ch):04X} is not allowed in a text file"
+        else:
+            why = f"control character U+{ord(ch):04X} is not allowed; write it as an escape in a double-quoted string if it is really meant"
+        raise _diag(path, lineno, col, "control-character", why)
+    if indent is not None:
+        lineno, col = _line_col(text, indent.end() - 1)
+        what = "a tab" if text[indent.end() - 1] == "\t" else "a no-break space"
+        raise _diag(
+            path, lineno, col, "yaml-indentation", f"{what} in indentation; indent with spaces only"
+        )
     return text
 
 
@@ -192,10 +224,40 @@ def parse(text: str, path: str, *, engine: str | None = None):
     pending_key: list = []  # for maps: the key scalar waiting for its value
     root = None
     documents = 0
+    scalar_event = ev.ScalarEvent
+    surrogate = _SURROGATE.search
     try:
         while True:
             e = get_event()
             t = type(e)
+            if t is scalar_event:  # most events: checked first, attached in place
+                mark = e.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                if e.anchor:
+                    raise _diag(
+                        path, line, col, "yaml-alias", f"anchors (&{e.anchor}) are not allowed"
+                    )
+                tag = e.tag
+                if tag is not None and tag != "!":
+                    raise _diag(path, line, col, "yaml-tag", f"tags ({tag}) are not allowed")
+                if surrogate(e.value):  # only the pure parser lets these through
+                    raise _surrogate_escape(text, e, path)
+                value: YScalar | YMap | YSeq = YScalar(
+                    e.value, bool(e.implicit[0]) and not e.style, line, col
+                )
+                if not stack:
+                    root = value
+                    continue
+                parent = stack[-1]
+                if type(parent) is YMap and pending_key[-1] is not None:
+                    key = pending_key[-1].value
+                    parent.items[key] = value
+                    parent.keys[key] = pending_key[-1]
+                    parent.order.append(key)
+                    pending_key[-1] = None
+                else:
+                    _attach(stack, pending_key, value, path)
+                continue
             line, col = e.start_mark.line + 1, e.start_mark.column + 1
             if t is ev.StreamStartEvent:
                 continue
@@ -244,12 +306,7 @@ def parse(text: str, path: str, *, engine: str | None = None):
                 tag = getattr(e, "tag", None)
                 if tag is not None and tag != "!":
                     raise _diag(path, line, col, "yaml-tag", f"tags ({tag}) are not allowed")
-                if t is ev.ScalarEvent:
-                    if _SURROGATE.search(e.value):  # only the pure parser lets these through
-                        raise _surrogate_escape(text, e, path)
-                    plain = bool(e.implicit[0]) and not e.style
-                    value = YScalar(e.value, plain, line, col)
-                elif t is ev.MappingStartEvent:
+                if t is ev.MappingStartEvent:
                     if len(stack) >= MAX_DEPTH:
                         raise _diag(
                             path,
@@ -280,11 +337,6 @@ def parse(text: str, path: str, *, engine: str | None = None):
                     raise _diag(
                         path, line, col, "yaml-syntax", f"unexpected YAML event {t.__name__}"
                     )
-                if not stack:
-                    root = value
-                    continue
-                _attach(stack, pending_key, value, path)
-                continue
             # a finished container
             if not stack:
                 root = value

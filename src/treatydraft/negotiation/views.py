@@ -113,8 +113,8 @@ def decorate(v: dict, draft: Draft) -> dict:
     group_number = 0
     for item, it in zip(walk_items(v), draft_items(draft), strict=True):
         neg = it.negotiation
-        try:
-            tree = brackets.parse(it.text)
+        try:  # most paragraphs have no bracket at all: no parse
+            tree = brackets.parse(it.text) if brackets.has_brackets(it.text) else None
         except brackets.BracketError:
             tree = None
         groups = brackets.groups(tree) if tree is not None else []
