@@ -10,9 +10,9 @@ diff:
   first (a word used once on each side), then longer runs, which are unique in a text built
   from repeated paragraphs even when no single word is (:data:`RUN_LENGTHS`);
 * of the anchors, one per stretch along a diagonal, the longest chain in the same order on
-  both sides is kept (a longest increasing subsequence), each grown to the whole equal run
-  around it, and a block that pins two far-apart places together (a moved passage) is
-  dropped again (:func:`without_jumps`);
+  both sides is kept (a longest increasing subsequence), each grown over the equal run after
+  it, and a block that pins two far-apart places together (a moved passage) is dropped
+  again (:func:`without_jumps`);
 * the engine, with its own semantic clean-up, diffs each gap between consecutive anchors (a
   long gap is split again, uniqueness counted inside it), all within the one time limit.
 
@@ -120,8 +120,12 @@ def longest_increasing(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]
 def blocks(a: str, b: str) -> list[tuple[int, int, int]]:
     """Matched blocks ``(i, j, n)`` (``a[i:i+n] == b[j:j+n]``) pinning ``a`` to ``b``, in order
     on both sides and not overlapping: the ordered anchors of the first run length in
-    :data:`RUN_LENGTHS` that finds any, each grown to the whole equal run around it (none
-    when no run is unique on both sides)."""
+    :data:`RUN_LENGTHS` that finds any (none when no run is unique on both sides).
+
+    Each anchor is grown forwards over the equal run after it, not backwards: the gap before
+    it keeps its common tail, which the engine strips after the common head, so an edit among
+    repeated words lands where one engine run over the whole text puts it (``of <ins>protection
+    </ins>age``, not ``of<ins> protection</ins> age``)."""
     counts_a = Counter(a)
     # runs starting with one of the most common characters (a space, "the", a comma) are
     # seldom unique: not trying them makes the search of longer runs ~3x faster
@@ -141,31 +145,24 @@ def blocks(a: str, b: str) -> list[tuple[int, int, int]]:
         for i, j in chain:
             if i < end_a or j < end_b:  # inside the block before, grown over it
                 continue
-            back = _common(a, i, b, j, min(i - end_a, j - end_b), -1)
-            i, j = i - back, j - back
-            n = back + k + _common(a, i + back + k, b, j + back + k, len(a), 1)
+            n = k + _common(a, i + k, b, j + k)
             out.append((i, j, n))
             end_a, end_b = i + n, j + n
         return without_jumps(out, len(a), len(b))
     return []
 
 
-def _common(a: str, i: int, b: str, j: int, limit: int, step: int) -> int:
-    """How many characters ``a`` and ``b`` have in common (at most ``limit``) going from
-    ``a[i]``, ``b[j]`` forwards (``step`` 1), or from ``a[i-1]``, ``b[j-1]`` backwards (-1):
-    compared in doubling, then halving, slices."""
-    limit = min(limit, len(a) - i, len(b) - j) if step > 0 else min(limit, i, j)
-
-    def same(n: int) -> bool:
-        return a[i : i + n] == b[j : j + n] if step > 0 else a[i - n : i] == b[j - n : j]
-
+def _common(a: str, i: int, b: str, j: int) -> int:
+    """How many characters ``a[i:]`` and ``b[j:]`` have in common at their start, compared in
+    doubling, then halving, slices."""
+    limit = min(len(a) - i, len(b) - j)
     n = 1
-    while n <= limit and same(n):
+    while n <= limit and a[i : i + n] == b[j : j + n]:
         n *= 2
-    lo, hi = n // 2, min(n, limit + 1)  # same(lo), and not same(hi) unless hi > limit
+    lo, hi = n // 2, min(n, limit + 1)  # lo in common; hi not, or past the end
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if same(mid) else (lo, mid)
+        lo, hi = (mid, hi) if a[i : i + mid] == b[j : j + mid] else (lo, mid)
     return lo
 
 
