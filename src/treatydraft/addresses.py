@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _ARTICLE = re.compile(
@@ -30,6 +31,7 @@ def parts(address: str) -> tuple[str, ...]:
     return got
 
 
+@functools.lru_cache(maxsize=8192)  # a project names the same few hundred addresses
 def canonical(address: str) -> str | None:
     """The canonical spelling of an address, or ``None`` when it is not one."""
     parts = parse(address)

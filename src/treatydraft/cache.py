@@ -402,12 +402,6 @@ def _pos_out(p, path: str) -> list:
     return [p.line, p.col] if p.path == path else [p.path, p.line, p.col]
 
 
-def _pos_in(x: list, path: str):
-    from .model import Pos
-
-    return Pos(path, x[0], x[1]) if len(x) == 2 else Pos(x[0], x[1], x[2])
-
-
 def clause_out(c) -> str | None:
     """A loaded :class:`~treatydraft.model.Clause` as compact JSON text (kept as one string in
     the cache file, so that reading the file does not build every clause's tree at once)."""
@@ -459,9 +453,12 @@ def clause_out(c) -> str | None:
 
 def clause_in(text: str):
     """:func:`clause_out` reversed."""
-    from .model import Clause, Paragraph, Provenance
+    from .model import Clause, Paragraph, Pos, Provenance
 
     cid, title, kind, paragraphs, notes, path, pos, digest = json.loads(text)
+
+    def _pos_in(x: list, path: str):  # _pos_out reversed
+        return Pos(path, x[0], x[1]) if len(x) == 2 else Pos(x[0], x[1], x[2])
 
     def prov(v):
         if v is None:

@@ -23,9 +23,17 @@ _KIND = {0: "=", -1: "-", 1: "+"}
 
 
 def fast(a: str, b: str, timeout: float) -> Counts:
-    from fast_diff_match_patch import diff as dmp_diff
+    global _fast_diff
+    if _fast_diff is None:
+        from fast_diff_match_patch import diff
 
-    return dmp_diff(a, b, timelimit=timeout, checklines=False, cleanup="Semantic", counts_only=True)
+        _fast_diff = diff
+    return _fast_diff(
+        a, b, timelimit=timeout, checklines=False, cleanup="Semantic", counts_only=True
+    )
+
+
+_fast_diff: Callable[..., Counts] | None = None
 
 
 def pure(a: str, b: str, timeout: float) -> Counts:

@@ -19,6 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from . import anchoring
+from .diffengine import engine
+
 __all__ = [
     "CJK_RANGES",
     "DiffResult",
@@ -429,16 +432,26 @@ def _encode_old(tokens: Sequence[str]) -> _Side:
 
 #: old text -> its encoded word tokens: ``check`` and ``redline`` diff many texts against the
 #: same source paragraph (the old side's codes do not depend on the new side).
+#: Bounded by the characters held, not only the count: a source node can be a long text.
 _OLD_SIDES: dict[str, _Side] = {}
+_OLD_SIDES_MAX_CHARS = 2_000_000
 
 
 def _old_side(old: str) -> _Side:
+    global _old_sides_chars
     hit = _OLD_SIDES.get(old)
     if hit is None:
-        if len(_OLD_SIDES) > 2048:
+        if len(_OLD_SIDES) >= 2048 or _old_sides_chars + len(old) > _OLD_SIDES_MAX_CHARS:
             _OLD_SIDES.clear()
-        hit = _OLD_SIDES[old] = _encode_old(tokenize(old))
+            _old_sides_chars = 0
+        hit = _encode_old(tokenize(old))
+        if len(old) <= _OLD_SIDES_MAX_CHARS:
+            _OLD_SIDES[old] = hit
+            _old_sides_chars += len(old)
     return hit
+
+
+_old_sides_chars = 0
 
 
 #: The last few engine runs, by their encoded inputs: a redline diffs a paragraph as written
@@ -448,9 +461,6 @@ _ENGINE_RUNS: dict[tuple, tuple[list[tuple[str, int]], bool]] = {}
 
 
 def _run_engine(a: str, b: str, timeout: float) -> tuple[list[tuple[str, int]], bool]:
-    from . import anchoring
-    from .diffengine import engine
-
     run = engine()
     key = (run, a, b, timeout)
     hit = _ENGINE_RUNS.get(key)
@@ -461,9 +471,10 @@ def _run_engine(a: str, b: str, timeout: float) -> tuple[list[tuple[str, int]], 
             started = time.perf_counter()
             changes = run(a, b, timeout)
             hit = (changes, time.perf_counter() - started >= timeout)
-        if len(_ENGINE_RUNS) >= 8:
-            _ENGINE_RUNS.pop(next(iter(_ENGINE_RUNS)))
-        _ENGINE_RUNS[key] = hit
+        if len(a) + len(b) <= 1_000_000:  # a few MB at most, whatever the input
+            if len(_ENGINE_RUNS) >= 8:
+                _ENGINE_RUNS.pop(next(iter(_ENGINE_RUNS)))
+            _ENGINE_RUNS[key] = hit
     return hit
 
 

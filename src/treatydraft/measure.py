@@ -24,7 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from . import diffing, substitution
 from .diffing import DELETE, INSERT, Op, _count_words, rebuild_old
+from .text import fold
 
 __all__ = ["Measure", "of_ops", "of_texts", "of_item", "clause_text", "TIMEOUT"]
 
@@ -121,11 +123,7 @@ def of_texts(
 ) -> Measure:
     """The measure of ``clause`` (references already resolved) against ``source``;
     ``folded``: both are folded already (:func:`treatydraft.text.fold`)."""
-    from . import diffing, substitution
-
     if not folded:
-        from .text import fold
-
         source, clause = fold(source), fold(clause)
     if not names:
         return of_ops(diffing.diff(source, clause, timeout=TIMEOUT).ops)
@@ -146,20 +144,25 @@ _SUBSTITUTED: dict = {}
 def substituted_source(source: str, rules: Mapping[str, Mapping[str, str]], names: Sequence[str]):
     """The named rules applied to ``source``: its segments, the substituted text, and the word
     count of ``source`` (remembered: ``check`` compares many paragraphs with one source)."""
-    from . import substitution
 
+    global _substituted_chars
     key = (source, tuple((n, tuple(rules[n].items())) for n in names))
     hit = _SUBSTITUTED.get(key)
     if hit is None:
-        if len(_SUBSTITUTED) > 4096:
-            _SUBSTITUTED.clear()
+        if len(_SUBSTITUTED) >= 4096 or _substituted_chars + len(source) > 2_000_000:
+            _SUBSTITUTED.clear()  # bounded by the characters held too: sources can be long
+            _substituted_chars = 0
         segments = substitution.apply(source, rules, names)
         hit = _SUBSTITUTED[key] = (
             segments,
             substitution.substituted(segments),
             _count_words(source),
         )
+        _substituted_chars += len(source)
     return hit
+
+
+_substituted_chars = 0
 
 
 def resolved(text: str, numbers) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
-from . import addresses
+from . import addresses, diffing, measure
 from .diagnostics import DEFAULT_LEVELS, Diagnostic, Severity
 from .model import Clause, Paragraph, Pos, Project, Provenance, SourceNode
 from .numbering import describe
@@ -465,8 +465,6 @@ class TextComparison:
     budget: float
 
     def finding(self, rules, numbers) -> Diagnostic | None:
-        from . import diffing, measure
-
         printed = fold(measure.resolved(self.text, numbers))  # a reading: brackets resolved
         if self.relation == "verbatim":
             expected = fold(measure.substituted_source(self.source, rules, self.substitutions)[1])

@@ -178,9 +178,9 @@ def decode(data: bytes, path: str) -> str:
 
 
 def _event_source(text: str, engine: str | None):
-    """A ``get_event`` callable over ``text``: libyaml's (``ruamel.yaml.clib``) where it is
-    installed, else ruamel.yaml's pure-Python parser, which yields the same events with the
-    same positions (``ruamel.yaml.clib`` has no wheels for some platforms, e.g. Windows on
+    """``(get_event, pure)``: a ``get_event`` callable over ``text``, libyaml's
+    (``ruamel.yaml.clib``) where it is installed, else ruamel.yaml's pure-Python parser
+    (``pure`` is then true), which yields the same events with the same positions (``ruamel.yaml.clib`` has no wheels for some platforms, e.g. Windows on
     arm64). ``engine`` (``"c"`` or ``"pure"``) forces one, for tests."""
     if engine in (None, "c"):
         try:
@@ -189,10 +189,10 @@ def _event_source(text: str, engine: str | None):
             if engine == "c":
                 raise
         else:
-            return CParser(io.StringIO(text)).get_event
+            return CParser(io.StringIO(text)).get_event, False
     from ruamel.yaml import YAML
 
-    return iter(YAML(typ="safe", pure=True).parse(io.StringIO(text))).__next__
+    return iter(YAML(typ="safe", pure=True).parse(io.StringIO(text))).__next__, True
 
 
 _DIRECTIVE = re.compile(r"^%", re.M)
@@ -219,7 +219,7 @@ def parse(text: str, path: str, *, engine: str | None = None):
     from ruamel.yaml import events as ev
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    get_event = _event_source(text, engine)
+    get_event, pure = _event_source(text, engine)
     stack: list = []  # containers being built
     pending_key: list = []  # for maps: the key scalar waiting for its value
     root = None
@@ -240,7 +240,7 @@ def parse(text: str, path: str, *, engine: str | None = None):
                 tag = e.tag
                 if tag is not None and tag != "!":
                     raise _diag(path, line, col, "yaml-tag", f"tags ({tag}) are not allowed")
-                if surrogate(e.value):  # only the pure parser lets these through
+                if pure and surrogate(e.value):  # only the pure parser lets these through
                     raise _surrogate_escape(text, e, path)
                 value: YScalar | YMap | YSeq = YScalar(
                     e.value, bool(e.implicit[0]) and not e.style, line, col
