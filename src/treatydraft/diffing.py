@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from . import anchoring
 from .diffengine import engine
 
 __all__ = [
@@ -466,9 +467,12 @@ def _run_engine(a: str, b: str, timeout: float) -> tuple[list[tuple[str, int]], 
     key = (run, a, b, timeout)
     hit = _ENGINE_RUNS.get(key)
     if hit is None:
-        started = time.perf_counter()
-        changes = run(a, b, timeout)
-        hit = (changes, time.perf_counter() - started >= timeout)
+        if anchoring.needed(a, b):  # a long text: diffed between anchors (see anchoring)
+            hit = anchoring.diff(a, b, timeout, run)
+        else:
+            started = time.perf_counter()
+            changes = run(a, b, timeout)
+            hit = (changes, time.perf_counter() - started >= timeout)
         if len(a) + len(b) <= 1_000_000:  # a few MB at most, whatever the input
             with _ENGINE_RUNS_LOCK:  # the API may be called from several threads
                 if len(_ENGINE_RUNS) >= 8:
