@@ -97,6 +97,55 @@ def test_an_edited_clause_is_the_only_file_checked_again(treaty):
     assert seen == []
 
 
+@contextmanager
+def files_read():
+    """Record which input files the cached replay read (not known from their stat)."""
+    seen: list[str] = []
+    real = cache._read_plain
+
+    def spy(path):
+        seen.append(Path(path).name)
+        return real(path)
+
+    cache._read_plain = spy
+    try:
+        yield seen
+    finally:
+        cache._read_plain = real
+
+
+def test_an_unchanged_file_is_known_from_its_stat(treaty, monkeypatch):
+    first = same(treaty)
+    with files_read() as seen:
+        assert run(treaty) == first  # reads every file, and records their stats
+    assert "removal-blocking.yaml" in seen
+    with files_read() as seen:
+        assert run(treaty) == first
+    # recorded just now, so still "racy": a same-size edit in this tick would not show
+    assert "removal-blocking.yaml" in seen
+    monkeypatch.setattr(cache, "RACY_NS", -(10**18))  # as if recorded long after the edits
+    run(treaty)
+    with files_read() as seen:
+        assert run(treaty) == first
+    assert seen == []
+
+
+def test_a_same_size_edit_with_its_old_mtime_put_back_is_seen(treaty, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", -(10**18))  # every recorded stat trusted
+    same(treaty)
+    run(treaty)  # records the stats
+    path = treaty / "clauses/removal-blocking.yaml"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "the prompt" in text
+    path.write_text(text.replace("the prompt", "the swift!", 1), encoding="utf-8")
+    assert path.stat().st_size == before.st_size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # size and mtime as before
+    with files_read() as seen:
+        same(treaty)  # the ctime moved: the file is read, its change found
+    assert "removal-blocking.yaml" in seen
+
+
 def test_an_edited_source_invalidates_the_clauses_that_derive_from_it(treaty):
     same(treaty)
     edit(treaty / "sources/dir-2011-93-eu.md", "and to endeavour to obtain", "and to try to obtain")

@@ -12,32 +12,40 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import formats
-from . import outputs as _outputs
 from .diagnostics import Report
 from .errors import UsageError
-from .model import Project
-from .outputs import BuildOutput as BuildOutput
-from .outputs import BuildResult as BuildResult
-from .results import AmendApplied as AmendApplied
-from .results import Rendered as Rendered
-from .results import SourceEntry as SourceEntry
-from .results import SourceOrigin as SourceOrigin
-from .results import SourcesList as SourcesList
-from .results import SourceText as SourceText
 
 if TYPE_CHECKING:
     from .lookup import lookup as lookup
+    from .model import Project
     from .newclause import CLAUSE_ID as CLAUSE_ID
     from .newclause import NewClauseResult as NewClauseResult
     from .newclause import new_clause as new_clause
+    from .outputs import BuildOutput as BuildOutput
+    from .outputs import BuildResult as BuildResult
     from .pinning import PinResult as PinResult
     from .pinning import pin as pin
     from .project_init import InitResult as InitResult
     from .project_init import init_project as init_project
+    from .results import AmendApplied as AmendApplied
+    from .results import Rendered as Rendered
+    from .results import SourceEntry as SourceEntry
+    from .results import SourceOrigin as SourceOrigin
+    from .results import SourcesList as SourcesList
+    from .results import SourceText as SourceText
 
-#: Re-exported use cases whose modules are imported on first use (each command needs one:
-#: ``redline`` should not pay for ``new``'s or ``init``'s imports).
+#: Re-exported use cases and result types whose modules are imported on first use (each
+#: command needs a few: ``redline`` should not pay for ``new``'s or ``init``'s imports, nor a
+#: cached ``check`` for the result types of the other commands).
 _LAZY = {
+    "BuildOutput": "outputs",
+    "BuildResult": "outputs",
+    "AmendApplied": "results",
+    "Rendered": "results",
+    "SourceEntry": "results",
+    "SourceOrigin": "results",
+    "SourcesList": "results",
+    "SourceText": "results",
     "lookup": "lookup",
     "CLAUSE_ID": "newclause",
     "NewClauseResult": "newclause",
@@ -138,6 +146,8 @@ def check_path(
 
 
 def list_sources(project: Project) -> SourcesList:
+    from .results import SourceEntry, SourcesList
+
     return SourcesList(
         tuple(
             SourceEntry(
@@ -180,7 +190,9 @@ def build(
     ``clean``: a clean text without brackets (written as ``<name>-clean.*``), each bracket
     group resolved as ``choose`` says (``first``, ``GROUP=N``, a delegation; §12).
     """
+    from . import outputs as _outputs
     from .assemble import assemble
+    from .outputs import BuildResult
     from .provenance import draft_blockers
     from .render import EXTENSIONS, RENDERERS, RenderOptions
     from .reproducible import source_date_epoch
@@ -279,7 +291,9 @@ def redline(
     rebuild its texts (nothing is written then). ``progress``: called once per clause
     compared against the source.
     """
+    from . import outputs as _outputs
     from .redline import render
+    from .results import Rendered
 
     spec = formats.get("redline", fmt)
     if not spec.stdout and out is None:
@@ -314,7 +328,9 @@ def table(
 
     Raises :class:`UsageError` for an unknown format or ``by``, and for html/docx without ``out``.
     """
+    from . import outputs as _outputs
     from .correlation import build_table
+    from .results import Rendered
     from .tables import FORMATTERS
 
     table_args(fmt, by, out)
@@ -356,7 +372,9 @@ def export(
     :class:`datetime.date`) defaults to ``SOURCE_DATE_EPOCH`` or today. Missing or repeated
     outline entries and dangling references are findings (``report``, exit 1): nothing is
     rendered or written then."""
+    from . import outputs as _outputs
     from .provenance import draft_blockers
+    from .results import Rendered
 
     render = formats.renderer(formats.get("export", fmt))
     report = Report()
@@ -408,6 +426,8 @@ def import_source(
 
 def source_origin(project: Project, sid: str) -> SourceOrigin:
     """The identifying front matter of a source, origin last: ``[(key, value), …]``."""
+    from .results import SourceOrigin
+
     src = project.sources.get(sid)
     if src is None:
         raise UsageError(
@@ -428,6 +448,7 @@ def negotiation_status(
     that draft (§12). Raises :class:`UsageError` for a bad format or revision."""
     from .negotiation import status as st
     from .redline.against import load_directory, load_revision, resolve_against
+    from .results import Rendered
 
     if fmt not in st.FORMATS:
         raise UsageError(f"--format must be one of {', '.join(st.FORMATS)}, not '{fmt}'")
@@ -455,6 +476,7 @@ def amend(project: Project, against: str | None, **options) -> Rendered:
     """The amendment list from the draft at ``against`` to this one (see
     :func:`treatydraft.amend.run.amend`)."""
     from .amend.run import amend as _amend
+    from .results import Rendered
 
     if options.get("out") is not None:
         from .output_guard import check_output
@@ -467,6 +489,7 @@ def amend(project: Project, against: str | None, **options) -> Rendered:
 def amend_apply(project: Project, file: str | Path, *, check: bool = False) -> AmendApplied:
     """Apply an amendment list to the clause files (see :func:`treatydraft.amend.run.apply_file`)."""
     from .amend.run import apply_file
+    from .results import AmendApplied
 
     return AmendApplied(tuple(apply_file(project, file, check=check)), check)
 

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic
 
-FORMAT = 2
+FORMAT = 3
 DIRNAME = ".treatydraft_cache"
 RUN_FILE = "check-run.json"
 FILES_FILE = "check-files.json"
@@ -101,8 +101,9 @@ class _RunKey:
             self.h.update(f"dir\0{os.path.realpath(d)}\0".encode())
         self.h.update(b"config\0%d\0" % len(config) + config)
 
-    def file(self, kind: str, rel: str, path: str, data: bytes, link: bool | None = None) -> None:
-        """One input file; ``link``: whether it is a symbolic link, when already known."""
+    def file(self, kind: str, rel: str, path: str, digest: bytes, link: bool | None = None) -> None:
+        """One input file, by the sha256 ``digest`` of its bytes; ``link``: whether it is a
+        symbolic link, when already known."""
         parent = os.path.dirname(path)
         real = self.dirs.get(parent)
         if real is None:
@@ -110,7 +111,7 @@ class _RunKey:
         if link is None:
             link = os.path.islink(path)
         target = os.path.realpath(path) if link else ""
-        self.h.update(f"{kind}\0{rel}\0{real}\0{target}\0{len(data)}\0".encode() + data)
+        self.h.update(f"{kind}\0{rel}\0{real}\0{target}\0".encode() + digest)
 
     def hexdigest(self) -> str:
         return self.h.hexdigest()
@@ -160,7 +161,50 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def _disk_key(fp: bytes, root: Path, sources_dir: str, config: bytes) -> str | None:
+#: A file whose recorded stat is this close to the moment it was recorded (or later) is read
+#: again: an edit in the same timestamp tick that keeps its size would not show in its stat
+#: (git's "racy" files; FAT and HFS+ keep whole or even seconds).
+RACY_NS = 3_000_000_000
+
+
+class _Stats:
+    """Stat signatures of the input files (size, mtime, ctime, inode) and the digests of their
+    bytes, as recorded by the last run: a file whose signature is unchanged, and was already
+    old when recorded, is not read again (as ruff and Black key on a file's stat)."""
+
+    def __init__(self, recorded: dict | None) -> None:
+        self.old = recorded.get("files", {}) if isinstance(recorded, dict) else {}
+        at = recorded.get("at") if isinstance(recorded, dict) else None
+        self.old_at = at if isinstance(at, int) else 0
+        self.at = time.time_ns()
+        self.new: dict[str, list] = {}
+        self.read = 0  # files read (not known from their stat)
+
+    def digest(self, rel: str, path: str) -> bytes:
+        st = os.stat(path)
+        sig = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        rec = self.old.get(rel)
+        if (
+            stat.S_ISREG(st.st_mode)
+            and isinstance(rec, list)
+            and rec[:4] == sig
+            and max(st.st_mtime_ns, st.st_ctime_ns) < self.old_at - RACY_NS
+        ):
+            digest = bytes.fromhex(rec[4])
+        else:
+            # the stat before the read: an edit during the read leaves a newer stat behind
+            data, st = _read_plain(path)
+            sig = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+            digest = hashlib.sha256(data).digest()
+            self.read += 1
+        self.new[rel] = [*sig, digest.hex()]
+        return digest
+
+    def recorded(self) -> dict:
+        return {"at": self.at, "files": self.new}
+
+
+def _disk_key(fp: bytes, root: Path, sources_dir: str, config: bytes, stats: _Stats) -> str | None:
     """The run key from the files as they are now, listed as the loader lists them; ``None``
     when that cannot be done quickly and exactly (then the slow path decides)."""
     key = _RunKey(fp, root, sources_dir, config)
@@ -178,7 +222,7 @@ def _disk_key(fp: bytes, root: Path, sources_dir: str, config: bytes) -> str | N
             for parts in _listing(folder, suffix, recursive):
                 path = os.path.join(folder, *parts)
                 rel = "/".join((rel_folder, *parts))
-                key.file(kind, rel, path, _read_plain(path), link=False)
+                key.file(kind, rel, path, stats.digest(rel, path), link=False)
     except (OSError, _Unusual):
         return None
     return key.hexdigest()
@@ -187,8 +231,9 @@ def _disk_key(fp: bytes, root: Path, sources_dir: str, config: bytes) -> str | N
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-def _read_plain(path: str) -> bytes:
-    """A regular file's bytes; ``OSError`` for anything else (never blocks on a pipe)."""
+def _read_plain(path: str) -> tuple[bytes, os.stat_result]:
+    """A regular file's bytes and its stat taken before reading them; ``OSError`` for anything
+    else (never blocks on a pipe)."""
     fd = os.open(path, _OPEN_FLAGS)
     try:
         st = os.fstat(fd)
@@ -202,7 +247,7 @@ def _read_plain(path: str) -> bytes:
             if len(chunk) < want:  # a short read of a regular file: its end
                 break
             want = 1 << 20
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return (chunks[0] if len(chunks) == 1 else b"".join(chunks)), st
     finally:
         os.close(fd)
 
@@ -582,13 +627,17 @@ def cached_check(start: str | Path) -> tuple[list[Diagnostic], int, int]:
     if run is not None and config is not None:
         try:
             if run["config"] == hashlib.sha256(config).hexdigest():
-                key = _disk_key(fp, root, str(run["sources_dir"]), config)
+                stats = _Stats(run.get("stats"))
+                key = _disk_key(fp, root, str(run["sources_dir"]), config, stats)
                 if key is not None and key == run["key"]:
-                    return (
+                    result = (
                         [_diag_in(d) for d in run["diagnostics"]],
                         int(run["clauses"]),
                         int(run["sources"]),
                     )
+                    if stats.read:  # remember the stats of the files read, for next time
+                        write_signed(run_path, secret, {**run, "stats": stats.recorded()})
+                    return result
         except (KeyError, TypeError, ValueError):
             pass
     return _slow(root, folder, secret, fp)
@@ -621,7 +670,7 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
     run_key = _RunKey(fp, root, base.sources_dir, config)
     for rel, data in seen.items():
         if rel != CONFIG:
-            run_key.file("source", rel, str(root / rel), data)
+            run_key.file("source", rel, str(root / rel), hashlib.sha256(data).digest())
     env = hashlib.sha256(fp + b"\0" + config)
     for sid in sorted(base.sources):
         env.update(f"\0{sid}\0{base.sources[sid].path}".encode())
@@ -651,7 +700,7 @@ def _slow(root: Path, folder: Path, secret: bytes, fp: bytes) -> tuple[list[Diag
             entries[rel] = {"load": [[rel, 1, 1, "error", "io", f"cannot read: {exc.strerror}"]]}
             cacheable = False
             continue
-        run_key.file("clause", rel, str(path), data)
+        run_key.file("clause", rel, str(path), hashlib.sha256(data).digest())
         keys[rel] = hashlib.sha256(env_key + rel.encode() + b"\0" + data).hexdigest()
         hit = old.get(rel)
         if (
