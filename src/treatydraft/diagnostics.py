@@ -6,7 +6,6 @@ all of them before it exits (exit 2 for bad input, 1 for findings, 0 clean).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Literal, cast
@@ -165,6 +164,8 @@ class Report:
     def render(self, fmt: str = "text") -> str:
         diags = self.sorted()
         if fmt == "json":
+            import json
+
             from .display import json_safe
 
             return json_safe(

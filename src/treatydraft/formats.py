@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from datetime import date as _date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover - types only
+    from datetime import date as _date
+
     from .correlation import Table
     from .model import Draft, Project
     from .redline.model import Redline
