@@ -1,6 +1,8 @@
 """The command line: parse, call :mod:`treatydraft.api`, print, exit. No logic here."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: typer reads every command's parameters
+# through ``typing.get_type_hints``, and with string annotations it evaluates each one again
+# on every run (about 35 ms of every command's start-up; tests/test_cli_docs.py guards it).
 
 import sys
 from contextlib import contextmanager
