@@ -101,10 +101,19 @@ class _RunKey:
             self.h.update(f"dir\0{os.path.realpath(d)}\0".encode())
         self.h.update(b"config\0%d\0" % len(config) + config)
 
-    def file(self, kind: str, rel: str, path: str, digest: bytes, link: bool | None = None) -> None:
+    def file(
+        self,
+        kind: str,
+        rel: str,
+        path: str,
+        digest: bytes,
+        link: bool | None = None,
+        parent: str | None = None,
+    ) -> None:
         """One input file, by the sha256 ``digest`` of its bytes; ``link``: whether it is a
-        symbolic link, when already known."""
-        parent = os.path.dirname(path)
+        symbolic link, and ``parent`` its folder, when already known."""
+        if parent is None:
+            parent = os.path.dirname(path)
         real = self.dirs.get(parent)
         if real is None:
             real = self.dirs[parent] = os.path.realpath(parent)
@@ -219,10 +228,12 @@ def _disk_key(fp: bytes, root: Path, sources_dir: str, config: bytes, stats: _St
             if not os.path.isdir(folder):
                 continue
             rel_folder = _rel(root, Path(folder))
+            sep = os.sep
             for parts in _listing(folder, suffix, recursive):
-                path = os.path.join(folder, *parts)
+                parent = sep.join((folder, *parts[:-1]))
+                path = parent + sep + parts[-1]
                 rel = "/".join((rel_folder, *parts))
-                key.file(kind, rel, path, stats.digest(rel, path), link=False)
+                key.file(kind, rel, path, stats.digest(rel, path), link=False, parent=parent)
     except (OSError, _Unusual):
         return None
     return key.hexdigest()
