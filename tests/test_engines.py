@@ -65,6 +65,8 @@ def test_yaml_engines_agree(name, data):
 def test_yaml_falls_back_to_pure_python_without_clib(monkeypatch):
     monkeypatch.setitem(sys.modules, "ruamel.yaml.cyaml", None)  # import now fails
     monkeypatch.setitem(sys.modules, "_ruamel_yaml", None)
+    monkeypatch.setattr(yamlsafe, "_c_parser", None)  # as in a fresh process
+    assert yamlsafe._event_source("a: 1\n", None)[1] is True  # the pure parser
     tree = yamlsafe.load_bytes(b'a: 1\nb:\n  - "x"\n', "x.yaml")
     assert tree.items["b"].items[0] == yamlsafe.YScalar("x", False, 3, 5)
 

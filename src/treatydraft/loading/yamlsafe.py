@@ -17,6 +17,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..display import has_astral, is_noncharacter
@@ -37,6 +38,11 @@ BAD_CONTROL = re.compile(
 _BAD_BMP = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff]|\r(?!\n|$)"
 )
+#: _BAD_BMP for a text without carriage returns: one character class, no alternation (the
+#: fastest search ``re`` has).
+_BAD_BMP_NO_CR = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff]"
+)
 #: Spaces, then a tab or no-break space, at the start of a line.
 _BAD_INDENT = re.compile("^ *[\t\u00a0]", re.M)
 
@@ -44,7 +50,10 @@ _BAD_INDENT = re.compile("^ *[\t\u00a0]", re.M)
 def _first_bad_character(text: str) -> int | None:
     """Where the first character BAD_CONTROL refuses is, as a scan of each line finds it (a
     CR that ends the text counts: on its line it is a lone CR)."""
-    m = (BAD_CONTROL if has_astral(text) else _BAD_BMP).search(text)
+    if has_astral(text):
+        m = BAD_CONTROL.search(text)
+    else:
+        m = (_BAD_BMP if "\r" in text else _BAD_BMP_NO_CR).search(text)
     if m is not None:
         return m.start()
     if text.endswith("\r"):
@@ -151,7 +160,7 @@ def decode(data: bytes, path: str) -> str:
     # One scan of the whole text for each kind of problem (a loop over lines costs more than
     # parsing the file); the first problem in line order is reported, as a line scan would.
     found = _first_bad_character(text)
-    indent = _BAD_INDENT.search(text)
+    indent = _BAD_INDENT.search(text) if "\t" in text or "\u00a0" in text else None
     while indent is not None and not text[indent.end() : _line_end(text, indent.end())].strip():
         indent = _BAD_INDENT.search(text, _line_end(text, indent.end()))
     if found is not None and (indent is None or _line_start(text, found) <= indent.start()):
@@ -182,18 +191,26 @@ def _event_source(text: str, engine: str | None):
     (``ruamel.yaml.clib``) where it is installed, else ruamel.yaml's pure-Python parser
     (``pure`` is then true), which yields the same events with the same positions (``ruamel.yaml.clib`` has no wheels for some platforms, e.g. Windows on
     arm64). ``engine`` (``"c"`` or ``"pure"``) forces one, for tests."""
+    global _c_parser
     if engine in (None, "c"):
-        try:
-            from ruamel.yaml.cyaml import CParser
-        except ImportError:
-            if engine == "c":
-                raise
-        else:
-            return CParser(io.StringIO(text)).get_event, False
+        if _c_parser is None:
+            try:
+                from ruamel.yaml.cyaml import CParser
+            except ImportError:
+                if engine == "c":
+                    raise
+                _c_parser = False
+            else:
+                _c_parser = CParser
+        if _c_parser:
+            return _c_parser(io.StringIO(text)).get_event, False
     from ruamel.yaml import YAML
 
     return iter(YAML(typ="safe", pure=True).parse(io.StringIO(text))).__next__, True
 
+
+#: ruamel.yaml's CParser class once imported, or False when it cannot be (no ruamel.yaml.clib).
+_c_parser: Any = None
 
 _DIRECTIVE = re.compile(r"^%", re.M)
 _SURROGATE = re.compile("[\ud800-\udfff]")
