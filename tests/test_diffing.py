@@ -440,3 +440,17 @@ def test_a_diff_of_the_same_encoded_texts_runs_the_engine_once(monkeypatch):
     ]
     diffing.diff("The Member States shall act.", "The States Parties shall not act.")
     assert len(calls) == 2
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1 _\t\n\r\x0b\x0c\u00a0é“.")), max_size=12))
+def test_the_ascii_fast_paths_count_and_normalise_as_the_full_ones(text):
+    import unicodedata as ud
+
+    from treatydraft import diffing
+
+    full = re.sub(r"\s+", " ", ud.normalize("NFC", text).translate(diffing._QUOTES))
+    assert diffing.normalise(text) == full
+    assert diffing._count_words(text) == sum(
+        1 for t in diffing.tokenize(text) if re.search(r"\w", t)
+    )

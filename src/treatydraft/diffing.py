@@ -272,6 +272,8 @@ def _paragraphs(text: str) -> list[str]:
 def normalise(text: str) -> str:
     """Comparison key: NFC, any whitespace run as one space, ASCII quotes."""
     if text.isascii():  # already NFC, no curly quotes
+        if text.isprintable() and "  " not in text:  # no whitespace but single spaces
+            return text
         return _SPACE_RUN.sub(" ", text)
     return _SPACE_RUN.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTES))
 
@@ -349,6 +351,8 @@ def _push(out: list[Op], op: Op) -> None:
 
 
 def _count_words(text: str) -> int:
+    if text.isascii() and text.isalnum():  # one word (the usual change: a word replaced)
+        return 1
     if not _NOT_PLAIN.search(text):
         return len(_PLAIN_WORD.findall(text))
     return sum(1 for tok in tokenize(text) if _HAS_WORD.search(tok))
