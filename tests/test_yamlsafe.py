@@ -156,3 +156,13 @@ def test_decode_reports_the_first_problem_of_a_line_scan(text):
         assert (d.line, d.col, d.code) == expected
     else:
         assert expected is None
+
+
+def test_an_error_at_the_end_of_a_file_without_a_final_line_break_is_on_its_last_line():
+    # libyaml puts the end of such a file on the line after it; found by
+    # test_properties.py::test_i4_loader_is_total with the input "["
+    for engine in ("c", "pure"):
+        with pytest.raises(InputError) as exc:
+            load_bytes(b"[", "x.yaml", engine=engine)
+        d = exc.value.diagnostics[0]
+        assert (d.line, d.col, d.code) == (1, 2, "yaml-syntax")

@@ -362,6 +362,8 @@ def parse(text: str, path: str, *, engine: str | None = None):
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if line > text.count("\n") + 1:  # libyaml's end of a file with no final line break:
+            line, col = _line_col(text, len(text))  # the end of its last line
         problem = exc.problem or exc.context or "invalid YAML"
         raise _diag(path, line, col, "yaml-syntax", problem) from None
     except YAMLError as exc:
