@@ -6,6 +6,8 @@ import hashlib
 import re
 import unicodedata
 
+from .display import first_noncharacter, has_astral
+
 _WS = re.compile(r"\s+")
 
 
@@ -37,8 +39,6 @@ _SUSPICIOUS = re.compile(
 def lint(text: str, language: str = "en") -> list[tuple[str, int, str]]:
     """Suspicious characters in clause text: ``(code, offset, message)`` for each kind found."""
     out: list[tuple[str, int, str]] = []
-    from .display import has_astral
-
     if not _SUSPICIOUS.search(text) and not has_astral(text):
         return out
     m = _CONTROL.search(text)
@@ -66,8 +66,6 @@ def lint(text: str, language: str = "en") -> list[tuple[str, int, str]]:
                 f"invisible character U+{ord(m.group()):04X} in the text",
             )
         )
-    from .display import first_noncharacter
-
     m = first_noncharacter(text)
     if m:
         out.append(
